@@ -1,0 +1,25 @@
+/**
+ * neuromesh, Node entry point. The browser entry (src/index.browser.ts) exports the same library
+ * minus the parts that read files; package.json `exports` chooses between them.
+ */
+import { WasmHost, type HostOptions } from './memory/host.js';
+import { loadKernelModuleSync } from './platform/node.js';
+
+export * from './errors.js';
+export * from './memory/host.js';
+export * from './memory/layout.js';
+export * from './input/graph.js';
+export * from './execute/types.js';
+// --- input (loaders) ---
+// --- execute (single-worker runs) ---
+// --- generate ---
+// --- oracle ---
+
+/** A host with one shared memory and the kernels instantiated on this thread. */
+export function createHostSync(options: HostOptions = {}): WasmHost {
+  return new WasmHost(loadKernelModuleSync(), options);
+}
+
+export async function createHost(options: HostOptions = {}): Promise<WasmHost> {
+  return createHostSync(options);
+}

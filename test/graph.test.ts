@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { buildGraph, createHostSync, InputError, WEIGHT_F64, WEIGHT_I32, WEIGHT_UNIT, DELAY_CONSTANT, DELAY_U8, ErrorCode } from '../src/index.js';
+
+describe('buildGraph', () => {
+  const host = createHostSync();
+
+  it('builds CSR in stable input order and CSC in CSR order, keeping parallel arcs and self-loops', () => {
+    // arcs given out of source order: 2->0, 0->1, 0->1 (parallel), 1->1 (self-loop), 0->2
+    const g = buildGraph(host, { n: 3, src: [2, 0, 0, 1, 0], dst: [0, 1, 1, 1, 2], weights: [5, 1, 2, 3, 4] });
+    expect(g.n).toBe(3);
+    expect(g.m).toBe(5);
+    expect([...g.outOffsets]).toEqual([0, 3, 4, 5]);
+    expect([...g.outTargets]).toEqual([1, 1, 2, 1, 0]);
+    expect([...g.outWeightsI32!]).toEqual([1, 2, 4, 3, 5]);
+    expect(g.weightType).toBe(WEIGHT_I32);
+    expect([...g.arcInputOrder!]).toEqual([1, 2, 4, 3, 0]);
+    expect([...g.inOffsets]).toEqual([0, 1, 4, 5]);
+    // in-arcs of 1 in CSR order: 0 (arc 0), 0 (arc 1), 1 (arc 3)
+    expect([...g.inSources]).toEqual([2, 0, 0, 1, 0]);
+  });
+
+  it('chooses the narrowest exact weight and delay storage', () => {
+    expect(buildGraph(host, { n: 2, src: [0], dst: [1] }).weightType).toBe(WEIGHT_UNIT);
+    expect(buildGraph(host, { n: 2, src: [0], dst: [1], weights: [0.5] }).weightType).toBe(WEIGHT_F64);
+    expect(buildGraph(host, { n: 2, src: [0], dst: [1], weights: [2 ** 31] }).weightType).toBe(WEIGHT_F64);
+    const constant = buildGraph(host, { n: 2, src: [0, 1], dst: [1, 0], delays: [7, 7] });
+    expect(constant.delayType).toBe(DELAY_CONSTANT);
+    expect(constant.constantDelay).toBe(7);
+    const varied = buildGraph(host, { n: 2, src: [0, 1], dst: [1, 0], delays: [7, 3] });
+    expect(varied.delayType).toBe(DELAY_U8);
+    expect([varied.delayOf(0), varied.delayOf(1)]).toEqual([7, 3]);
+    expect(varied.arcInputOrder).toBeNull();
+  });
+
+  it('rejects ids out of range, non-finite weights and bad delays with typed errors', () => {
+    const bad = [
+      { n: 2, src: [0], dst: [2] },
+      { n: 2, src: [-1], dst: [0] },
+      { n: 2, src: [0], dst: [1], weights: [NaN] },
+      { n: 2, src: [0], dst: [1], weights: [Infinity] },
+      { n: 2, src: [0], dst: [1], delays: [0] },
+      { n: 2, src: [0], dst: [1], delays: [1.5] },
+    ];
+    for (const input of bad) {
+      const error = (() => {
+        try {
+          buildGraph(host, input);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).code).toBe(ErrorCode.INPUT_RANGE);
+    }
+  });
+
+  it('handles the empty graph and isolated vertices', () => {
+    const g = buildGraph(host, { n: 0, src: [], dst: [] });
+    expect(g.m).toBe(0);
+    const iso = buildGraph(host, { n: 4, src: [3], dst: [3] });
+    expect([...iso.outOffsets]).toEqual([0, 0, 0, 0, 1]);
+    expect([...iso.inOffsets]).toEqual([0, 0, 0, 0, 1]);
+  });
+});
