@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { buildGraph, createHostSync, ErrorCode, InputError, type NeuromorphicGraph } from '../../src/index.js';
+import { crc32 } from '../../src/input/crc32.js';
+import { parseGraphSnapshot, saveGraphSnapshot, SNAPSHOT_FORMAT_VERSION } from '../../src/input/snapshot.js';
+
+const host = createHostSync();
+
+/** Everything a graph holds, as plain arrays, for bit-exact comparison. */
+function contents(graph: NeuromorphicGraph): Record<string, unknown> {
+  const bits = (array: ArrayLike<number> | null) => (array ? Array.from(new Uint8Array((array as Uint8Array).buffer, (array as Uint8Array).byteOffset, (array as Uint8Array).byteLength)) : null);
+  return {
+    n: graph.n,
+    m: graph.m,
+    weightType: graph.weightType,
+    delayType: graph.delayType,
+    constantDelay: graph.constantDelay,
+    maxDelay: graph.maxDelay,
+    minWeight: graph.minWeight,
+    maxWeight: graph.maxWeight,
+    name: graph.name,
+    outOffsets: bits(graph.outOffsets),
+    outTargets: bits(graph.outTargets),
+    inOffsets: bits(graph.inOffsets),
+    inSources: bits(graph.inSources),
+    weightsI32: bits(graph.outWeightsI32),
+    weightsF64: bits(graph.outWeightsF64),
+    delaysU8: bits(graph.outDelaysU8),
+    delaysU16: bits(graph.outDelaysU16),
+    neurons: bits(graph.neuronRecords),
+    vertexIds: bits(graph.vertexIds),
+    arcInputOrder: bits(graph.arcInputOrder),
+  };
+}
+
+/** A small pseudo-random graph with every optional part present. */
+function richGraph(): NeuromorphicGraph {
+  const n = 40;
+  const m = 300;
+  const src: number[] = [];
+  const dst: number[] = [];
+  const weights: number[] = [];
+  const delays: number[] = [];
+  let x = 12345;
+  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8;
+  for (let i = 0; i < m; i++) {
+    src.push(next() % n);
+    dst.push(next() % n);
+    weights.push((next() % 2001) / 7 - 100); // real, negative and positive
+    delays.push(1 + (next() % 300)); // u16 storage
+  }
+  const vertexIds = new Float64Array(n);
+  for (let v = 0; v < n; v++) vertexIds[v] = 1000 + v * 17;
+  const du = Array.from({ length: n }, (_, i) => (i * 37) % 4097);
+  const vth = Array.from({ length: n }, (_, i) => -5000 + i * 301);
+  return buildGraph(host, { n, src, dst, weights, delays, vertexIds, neurons: { du, vth }, name: 'rich é' });
+}
+
+function errorOf(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('crc32', () => {
+  it('matches the standard check values', () => {
+    const text = new TextEncoder();
+    expect(crc32(text.encode(''))).toBe(0);
+    expect(crc32(text.encode('123456789'))).toBe(0xcbf43926);
+    expect(crc32(text.encode('The quick brown fox jumps over the lazy dog'))).toBe(0x414fa339);
+  });
+
+  it('agrees with zlib on odd lengths and when fed in pieces', () => {
+    const bytes = new Uint8Array(10_007);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+    const whole = crc32(bytes);
+    expect(whole).toBe(zlibCrc32(bytes));
+    expect(crc32(bytes.subarray(3333), crc32(bytes.subarray(0, 3333)))).toBe(whole);
+  });
+});
+
+describe('graph snapshot', () => {
+  it('round-trips bit-exactly with every optional array present', () => {
+    const graph = richGraph();
+    const bytes = saveGraphSnapshot(graph);
+    expect(String.fromCharCode(...bytes.subarray(4, 8))).toBe('NMG1');
+    const back = parseGraphSnapshot(host, bytes, 'rich.nmg');
+    expect(contents(back)).toEqual(contents(graph));
+    expect(back.weightOf(5)).toBe(graph.weightOf(5));
+    // the snapshot is deterministic: saving the loaded graph gives the same bytes
+    expect(Buffer.from(saveGraphSnapshot(back)).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('round-trips unweighted, integer-weighted, u8-delay, empty and sorted graphs', () => {
+    const cases = [
+      buildGraph(host, { n: 5, src: [0, 0, 1, 4, 4], dst: [1, 1, 2, 4, 0], name: 'unit' }),
+      buildGraph(host, { n: 3, src: [2, 0], dst: [0, 2], weights: [-3, 7], delays: [2, 9] }),
+      buildGraph(host, { n: 0, src: [], dst: [], name: 'empty' }),
+      buildGraph(host, { n: 7, src: [], dst: [] }),
+      buildGraph(host, { n: 2, src: [0, 1], dst: [1, 0], delays: [4, 4] }),
+    ];
+    for (const graph of cases) {
+      const back = parseGraphSnapshot(host, saveGraphSnapshot(graph), 'x.nmg');
+      expect(contents(back)).toEqual(contents(graph));
+    }
+  });
+
+  it('reads a snapshot that sits at an unaligned offset of a larger buffer', () => {
+    const graph = richGraph();
+    const bytes = saveGraphSnapshot(graph);
+    const padded = new Uint8Array(bytes.length + 3);
+    padded.set(bytes, 3);
+    expect(contents(parseGraphSnapshot(host, padded.subarray(3), 'x.nmg'))).toEqual(contents(graph));
+  });
+
+  it('rejects every single flipped byte with an InputError', () => {
+    const graph = buildGraph(host, { n: 6, src: [0, 1, 2, 5, 3], dst: [1, 2, 0, 5, 4], weights: [1, 2, 3, 4, 2.5], delays: [1, 2, 3, 1, 1], vertexIds: new Float64Array([2, 3, 5, 7, 11, 13]) });
+    const bytes = saveGraphSnapshot(graph);
+    for (let i = 0; i < bytes.length; i++) {
+      for (const mask of [0x01, 0x80]) {
+        const corrupt = bytes.slice();
+        corrupt[i]! ^= mask;
+        const error = errorOf(() => parseGraphSnapshot(host, corrupt, 'flip.nmg'));
+        expect(error, `byte ${i} mask ${mask}`).toBeInstanceOf(InputError);
+        expect((error as InputError).file).toBe('flip.nmg');
+      }
+    }
+  });
+
+  it('rejects truncation, a wrong identifier and a wrong version with InputErrors', () => {
+    const bytes = saveGraphSnapshot(richGraph());
+    for (const length of [0, 3, 7, 8, 16, bytes.length >> 1, bytes.length - 1]) {
+      const error = errorOf(() => parseGraphSnapshot(host, bytes.slice(0, length), 't.nmg'));
+      expect(error, `length ${length}`).toBeInstanceOf(InputError);
+    }
+    const wrongId = bytes.slice();
+    wrongId.set([0x4e, 0x4d, 0x47, 0x32], 4); // "NMG2"
+    const idError = errorOf(() => parseGraphSnapshot(host, wrongId, 'id.nmg')) as InputError;
+    expect(idError).toBeInstanceOf(InputError);
+    expect(idError.field).toBe('identifier');
+
+    // A future version with a valid checksum: rebuilt by patching the version and re-checksumming.
+    const future = withPatchedUint32(bytes, 4, SNAPSHOT_FORMAT_VERSION + 1);
+    const versionError = errorOf(() => parseGraphSnapshot(host, future, 'v.nmg')) as InputError;
+    expect(versionError).toBeInstanceOf(InputError);
+    expect(versionError.field).toBe('format_version');
+    expect(versionError.code).toBe(ErrorCode.INPUT_FORMAT);
+  });
+
+  it('rejects well-checksummed snapshots that break the graph rules', () => {
+    const graph = buildGraph(host, { n: 4, src: [0, 1, 2], dst: [1, 2, 3] });
+    const bytes = saveGraphSnapshot(graph);
+    // n patched from 4 to 3: array lengths no longer agree (and target 3 would be out of range)
+    const smaller = withPatchedUint32(bytes, 8, 3);
+    expect((errorOf(() => parseGraphSnapshot(host, smaller, 's.nmg')) as InputError).field).toBe('out_offsets');
+    // a target patched out of range
+    const outTargets = locateVector(bytes, 22);
+    const badTarget = resum(bytes, (copy) => new DataView(copy.buffer).setUint32(outTargets, 9, true));
+    expect((errorOf(() => parseGraphSnapshot(host, badTarget, 'b.nmg')) as InputError).field).toBe('out_targets');
+    // a target changed within range: the CSC no longer matches the CSR
+    const wrongTarget = resum(bytes, (copy) => new DataView(copy.buffer).setUint32(outTargets, 3, true));
+    expect((errorOf(() => parseGraphSnapshot(host, wrongTarget, 'w.nmg')) as InputError).field).toBe('in_sources');
+  });
+});
+
+// --- helpers that forge snapshots with a valid checksum, to reach the checks behind it ---
+
+function tablePosition(bytes: Uint8Array, slot: number): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const table = view.getUint32(0, true);
+  const vtable = table - view.getInt32(table, true);
+  const relative = view.getUint16(vtable + slot, true);
+  return table + relative;
+}
+
+/** Byte position of the first element of the vector in `slot`. */
+function locateVector(bytes: Uint8Array, slot: number): number {
+  const at = tablePosition(bytes, slot);
+  return at + new DataView(bytes.buffer).getUint32(at, true) + 4;
+}
+
+function resum(bytes: Uint8Array, edit: (copy: Uint8Array) => void): Uint8Array {
+  const copy = bytes.slice();
+  edit(copy);
+  const at = tablePosition(copy, 6);
+  const view = new DataView(copy.buffer);
+  view.setUint32(at, 0, true);
+  view.setUint32(at, crc32(copy), true);
+  return copy;
+}
+
+function withPatchedUint32(bytes: Uint8Array, slot: number, value: number): Uint8Array {
+  return resum(bytes, (copy) => new DataView(copy.buffer).setUint32(tablePosition(copy, slot), value, true));
+}
