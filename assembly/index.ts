@@ -5,3 +5,4 @@
 export function heap_base(): usize {
   return __heap_base;
 }
+export * from './kernels/lif';

@@ -50,3 +50,68 @@ export const NEURON_DEFAULTS: Readonly<Record<NeuronField, number>> = {
   refractory: 0,
   noise: 0,
 };
+
+// --- LIF (owned by the LIF kernel engineer: assembly/kernels/lif.ts, src/execute/lif.ts) ---
+/*
+ * LIF run state. The driver (src/execute/lif.ts) allocates every region from the arena, zeroes the
+ * state, and writes a control block of LIF_CONTROL_BYTES that the kernel reads at each call:
+ *
+ *   control block (8-byte aligned)                     regions it points at
+ *   byte  type name                 written by         ------------------------------------------
+ *   +0    u32  n                    driver             current    i64[n]     u, kernel reads/writes
+ *   +4    u32  outOffsets           driver             voltage    i64[n]     v, kernel reads/writes
+ *   +8    u32  outTargets           driver             refractory i32[n]     steps still held at 0
+ *   +12   u32  outWeights (0=unit)  driver             ring       i64[D*n]   arrivals: row (t mod D)
+ *   +16   u32  weightKind WEIGHT_*  driver                                   holds what neurons see at
+ *   +20   u32  outDelays            driver                                   step t; D = maxDelay + 1
+ *   +24   u32  delayKind  DELAY_*   driver             spikeCounts i32[n]    kernel adds
+ *   +28   u32  constantDelay        driver             spikeIds   u32[cap]   ids spiking, step by step,
+ *   +32   u32  ringRows (D)         driver                                   ascending within a step;
+ *   +36   u32  params               driver                                   rewritten from 0 each call
+ *   +40   u32  paramStride (bytes)  driver             stepSpikes u32[K]     spikes of each step of the
+ *   +44   u32  current              driver                                   call (K = steps per call)
+ *   +48   u32  voltage              driver             params     NEURON_STRIDE i32 records, stride
+ *   +52   u32  refractory           driver                        paramStride (0 = one shared record)
+ *   +56   u32  ring                 driver
+ *   +60   u32  spikeCounts          driver
+ *   +64   u32  spikeIds             driver
+ *   +68   u32  spikeCapacity        driver
+ *   +72   u32  stepSpikes           driver
+ *   +80   u64  seed                 driver
+ *   +88   u64  synapticEvents       kernel (adds spikes x out-degree)
+ *   +96   u32  errorNeuron          kernel, on LIF_STATUS_OVERFLOW
+ *   +100  u32  errorStep            kernel, on LIF_STATUS_OVERFLOW
+ *   +104  u32  spikesWritten        kernel: spike ids written by the last call
+ *
+ * lif_run(control, firstStep, maxSteps) returns the steps it completed (it stops early when the
+ * next step's spikes might not fit in spikeIds) or LIF_STATUS_OVERFLOW.
+ */
+export const LIF_N = 0;
+export const LIF_OUT_OFFSETS = 4;
+export const LIF_OUT_TARGETS = 8;
+export const LIF_OUT_WEIGHTS = 12;
+export const LIF_WEIGHT_KIND = 16;
+export const LIF_OUT_DELAYS = 20;
+export const LIF_DELAY_KIND = 24;
+export const LIF_CONSTANT_DELAY = 28;
+export const LIF_RING_ROWS = 32;
+export const LIF_PARAMS = 36;
+export const LIF_PARAM_STRIDE = 40;
+export const LIF_CURRENT = 44;
+export const LIF_VOLTAGE = 48;
+export const LIF_REFRACTORY = 52;
+export const LIF_RING = 56;
+export const LIF_SPIKE_COUNTS = 60;
+export const LIF_SPIKE_IDS = 64;
+export const LIF_SPIKE_CAPACITY = 68;
+export const LIF_STEP_SPIKES = 72;
+export const LIF_SEED = 80;
+export const LIF_SYNAPTIC_EVENTS = 88;
+export const LIF_ERROR_NEURON = 96;
+export const LIF_ERROR_STEP = 100;
+export const LIF_SPIKES_WRITTEN = 104;
+export const LIF_CONTROL_BYTES = 128;
+/** lif_run's status for |u| or |v| reaching LIF_STATE_LIMIT (the error slots name neuron and step). */
+export const LIF_STATUS_OVERFLOW = -1;
+/** |u| and |v| must stay below 2^61 (lif-model.md: overflow is detected, never wrapped). */
+export const LIF_STATE_LIMIT_BITS = 61;

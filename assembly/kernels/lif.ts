@@ -1,0 +1,227 @@
+// LIF: a chunk of steps of the integer leaky integrate-and-fire model (lif-model.md), on one worker.
+// Returns: the steps completed (it stops early when the next step's spikes might not fit in the spike
+//   buffer), or LIF_STATUS_OVERFLOW with the neuron and step written to the control block.
+// Method: each step updates every neuron in id order (arrivals read from a delay ring buffer of i64 rows,
+//   DECAY rounded toward zero, counter-based noise), then pushes each spike along its CSR out-arcs into
+//   ring row (t + d) mod D. Requires: integer weights (unit or i32), delays in [1, D - 1], state zeroed.
+// Cites: Davies et al., "Loihi: a neuromorphic manycore processor", IEEE Micro 38(1), 2018 (fixed-point CUBA LIF).
+//
+// The control block and the state regions are drawn in src/memory/layout.ts (LIF section). Everything
+// the kernel keeps between calls lives in those regions, so a run can be driven in chunks of any size
+// and any instance of the module (on any thread) may run the next chunk.
+
+import {
+  DELAY_CONSTANT,
+  DELAY_U16,
+  DELAY_U8,
+  LIF_CONSTANT_DELAY,
+  LIF_CURRENT,
+  LIF_DELAY_KIND,
+  LIF_ERROR_NEURON,
+  LIF_ERROR_STEP,
+  LIF_N,
+  LIF_OUT_DELAYS,
+  LIF_OUT_OFFSETS,
+  LIF_OUT_TARGETS,
+  LIF_OUT_WEIGHTS,
+  LIF_PARAMS,
+  LIF_PARAM_STRIDE,
+  LIF_REFRACTORY,
+  LIF_RING,
+  LIF_RING_ROWS,
+  LIF_SEED,
+  LIF_SPIKES_WRITTEN,
+  LIF_SPIKE_CAPACITY,
+  LIF_SPIKE_COUNTS,
+  LIF_SPIKE_IDS,
+  LIF_STATE_LIMIT_BITS,
+  LIF_STATUS_OVERFLOW,
+  LIF_STEP_SPIKES,
+  LIF_SYNAPTIC_EVENTS,
+  LIF_VOLTAGE,
+  LIF_WEIGHT_KIND,
+  NEURON_BIAS,
+  NEURON_DU,
+  NEURON_DV,
+  NEURON_NOISE,
+  NEURON_REFRACTORY,
+  NEURON_VTH,
+  WEIGHT_UNIT,
+} from '../layout';
+
+const STATE_LIMIT: i64 = (<i64>1) << LIF_STATE_LIMIT_BITS;
+
+/**
+ * DECAY(x, d) = sign(x) · ((|x| · keep) >> 12) with keep = 4096 − d, rounded toward zero for either
+ * sign. |x| · keep could need 74 bits, so split |x| = q · 4096 + r: the product shifted right by 12
+ * is exactly q · keep + ((r · keep) >> 12), and both terms fit (|x| < 2^63, keep ≤ 4096).
+ */
+// @ts-ignore: decorator
+@inline function decay(x: i64, keep: i64): i64 {
+  const magnitude = x < 0 ? -x : x;
+  const kept = (magnitude >> 12) * keep + (((magnitude & 4095) * keep) >> 12);
+  return x < 0 ? -kept : kept;
+}
+
+/** splitmix64's finalizer, on wrapping u64 arithmetic (lif-model.md, NOISE). */
+// @ts-ignore: decorator
+@inline function mix64(value: u64): u64 {
+  let x = value;
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111eb;
+  x ^= x >> 31;
+  return x;
+}
+
+/** NOISE_i(t) = (mix64(seed + φ · (i · 2^32 + t)) mod (2 · amplitude + 1)) − amplitude. */
+// @ts-ignore: decorator
+@inline function noiseOf(seed: u64, neuron: u32, step: u32, amplitude: i32): i64 {
+  const hash = mix64(seed + 0x9e3779b97f4a7c15 * (((<u64>neuron) << 32) | <u64>step));
+  return <i64>(hash % (2 * <u64>amplitude + 1)) - <i64>amplitude;
+}
+
+/**
+ * Push the spikes ids[first .. last) along their out-arcs. `weighted` and `delayKind` are constants
+ * at every call site, so after inlining the optimizer keeps one tight loop per storage kind.
+ */
+// @ts-ignore: decorator
+@inline function deliver(
+  weighted: bool,
+  delayKind: u32,
+  ids: usize,
+  first: u32,
+  last: u32,
+  outOffsets: usize,
+  outTargets: usize,
+  outWeights: usize,
+  outDelays: usize,
+  ring: usize,
+  n: u32,
+  rows: u32,
+  rowNow: u32,
+  constantDelay: u32,
+): u64 {
+  let events: u64 = 0;
+  // the ring row that delay `constantDelay` lands in; rowNow + d < 2D since d < D
+  let constantRow = rowNow + constantDelay;
+  if (constantRow >= rows) constantRow -= rows;
+  const constantBase = ring + ((<usize>constantRow * <usize>n) << 3);
+  for (let k = first; k < last; k++) {
+    const source = load<u32>(ids + ((<usize>k) << 2));
+    const begin = load<u32>(outOffsets + ((<usize>source) << 2));
+    const end = load<u32>(outOffsets + ((<usize>source) << 2), 4);
+    events += <u64>(end - begin);
+    for (let arc = begin; arc < end; arc++) {
+      const target = <usize>load<u32>(outTargets + ((<usize>arc) << 2));
+      const weight: i64 = weighted ? <i64>load<i32>(outWeights + ((<usize>arc) << 2)) : 1;
+      let slot: usize;
+      if (delayKind == DELAY_CONSTANT) {
+        slot = constantBase + (target << 3);
+      } else {
+        const delay = delayKind == DELAY_U8 ? <u32>load<u8>(outDelays + <usize>arc) : <u32>load<u16>(outDelays + ((<usize>arc) << 1));
+        let row = rowNow + delay;
+        if (row >= rows) row -= rows;
+        slot = ring + ((<usize>row * <usize>n + target) << 3);
+      }
+      store<i64>(slot, load<i64>(slot) + weight);
+    }
+  }
+  return events;
+}
+
+/** Run steps firstStep .. firstStep + maxSteps − 1 (1-based, lif-model.md) or fewer; see header. */
+export function lif_run(control: usize, firstStep: u32, maxSteps: u32): i32 {
+  const n = load<u32>(control, LIF_N);
+  const outOffsets = <usize>load<u32>(control, LIF_OUT_OFFSETS);
+  const outTargets = <usize>load<u32>(control, LIF_OUT_TARGETS);
+  const outWeights = <usize>load<u32>(control, LIF_OUT_WEIGHTS);
+  const weighted = load<u32>(control, LIF_WEIGHT_KIND) != WEIGHT_UNIT;
+  const outDelays = <usize>load<u32>(control, LIF_OUT_DELAYS);
+  const delayKind = load<u32>(control, LIF_DELAY_KIND);
+  const constantDelay = load<u32>(control, LIF_CONSTANT_DELAY);
+  const rows = load<u32>(control, LIF_RING_ROWS);
+  const params = <usize>load<u32>(control, LIF_PARAMS);
+  const paramStride = <usize>load<u32>(control, LIF_PARAM_STRIDE);
+  const current = <usize>load<u32>(control, LIF_CURRENT);
+  const voltage = <usize>load<u32>(control, LIF_VOLTAGE);
+  const refractory = <usize>load<u32>(control, LIF_REFRACTORY);
+  const ring = <usize>load<u32>(control, LIF_RING);
+  const spikeCounts = <usize>load<u32>(control, LIF_SPIKE_COUNTS);
+  const ids = <usize>load<u32>(control, LIF_SPIKE_IDS);
+  const capacity = load<u32>(control, LIF_SPIKE_CAPACITY);
+  const stepSpikes = <usize>load<u32>(control, LIF_STEP_SPIKES);
+  const seed = load<u64>(control, LIF_SEED);
+  let events = load<u64>(control, LIF_SYNAPTIC_EVENTS);
+
+  let written: u32 = 0;
+  let done: u32 = 0;
+  // A step may spike every neuron: start it only when n more ids fit.
+  while (done < maxSteps && capacity - written >= n) {
+    const step = firstStep + done;
+    const rowNow = step % rows;
+    const arrivals = ring + ((<usize>rowNow * <usize>n) << 3);
+    const stepStart = written;
+
+    for (let i: u32 = 0; i < n; i++) {
+      const index = <usize>i;
+      const arrivalSlot = arrivals + (index << 3);
+      const arrived = load<i64>(arrivalSlot);
+      store<i64>(arrivalSlot, 0); // the row is reused for step + D
+      const record = params + index * paramStride;
+      const u = decay(load<i64>(current + (index << 3)), 4096 - <i64>load<i32>(record, NEURON_DU << 2)) + arrived;
+      let v = decay(load<i64>(voltage + (index << 3)), 4096 - <i64>load<i32>(record, NEURON_DV << 2)) + u + <i64>load<i32>(record, NEURON_BIAS << 2);
+      const amplitude = load<i32>(record, NEURON_NOISE << 2);
+      if (amplitude != 0) v += noiseOf(seed, i, step, amplitude);
+      // Bounds (see layout.ts): |u|, |v| < 2^61 on entry and |arrivals| ≤ 2^62 keep these sums
+      // below 2^63, so the check sees the true values, never wrapped ones.
+      if (u >= STATE_LIMIT || u <= -STATE_LIMIT || v >= STATE_LIMIT || v <= -STATE_LIMIT) {
+        store<u32>(control, i, LIF_ERROR_NEURON);
+        store<u32>(control, step, LIF_ERROR_STEP);
+        store<u32>(control, written, LIF_SPIKES_WRITTEN);
+        store<u64>(control, events, LIF_SYNAPTIC_EVENTS);
+        return LIF_STATUS_OVERFLOW;
+      }
+      const held = load<i32>(refractory + (index << 2));
+      if (held > 0) {
+        v = 0;
+        store<i32>(refractory + (index << 2), held - 1);
+      } else if (v > <i64>load<i32>(record, NEURON_VTH << 2)) {
+        v = 0; // u is not reset
+        store<i32>(refractory + (index << 2), load<i32>(record, NEURON_REFRACTORY << 2));
+        store<u32>(ids + ((<usize>written) << 2), i);
+        written++;
+        const countSlot = spikeCounts + (index << 2);
+        store<i32>(countSlot, load<i32>(countSlot) + 1);
+      }
+      store<i64>(current + (index << 3), u);
+      store<i64>(voltage + (index << 3), v);
+    }
+
+    if (written > stepStart) {
+      if (weighted) {
+        if (delayKind == DELAY_CONSTANT) {
+          events += deliver(true, DELAY_CONSTANT, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+        } else if (delayKind == DELAY_U8) {
+          events += deliver(true, DELAY_U8, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+        } else {
+          events += deliver(true, DELAY_U16, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+        }
+      } else {
+        if (delayKind == DELAY_CONSTANT) {
+          events += deliver(false, DELAY_CONSTANT, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+        } else if (delayKind == DELAY_U8) {
+          events += deliver(false, DELAY_U8, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+        } else {
+          events += deliver(false, DELAY_U16, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+        }
+      }
+    }
+    store<u32>(stepSpikes + ((<usize>done) << 2), written - stepStart);
+    done++;
+  }
+  store<u32>(control, written, LIF_SPIKES_WRITTEN);
+  store<u64>(control, events, LIF_SYNAPTIC_EVENTS);
+  return <i32>done;
+}
