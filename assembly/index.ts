@@ -1,8 +1,103 @@
 // neuromesh kernels: the module's whole export list. The ABI (numbers and byte offsets into the
-// one imported shared memory, nothing else) is documented in assembly/ABI.md.
+// one imported shared memory, nothing else) is documented in assembly/ABI.md. Export names are
+// snake_case so that hosts in other languages can use them as they are.
+import {
+  EXACTSUM_BYTES,
+  exactsumAdd,
+  exactsumClear,
+  exactsumFinalize,
+  exactsumMerge,
+  exactsumNormalize,
+} from './lib/exactsum';
+import { pagerankPull, pagerankScatter } from './kernels/pagerank';
+import { bfsBottomUp, bfsTopDown } from './kernels/bfs';
+import { ssspFinalize, ssspRound } from './kernels/sssp';
+import { wccFinalize, wccInit, wccUnion } from './kernels/wcc';
 
 /** First byte above the module's static data: the host's arena starts at or above it. */
 export function heap_base(): usize {
   return __heap_base;
 }
+
+// --- exact sums (lib/exactsum.ts) ---
+export function exactsum_bytes(): i32 {
+  return EXACTSUM_BYTES;
+}
+export function exactsum_clear(acc: usize): void {
+  exactsumClear(acc);
+}
+export function exactsum_add(acc: usize, value: f64): void {
+  exactsumAdd(acc, value);
+}
+export function exactsum_add_array(acc: usize, values: usize, count: u32): void {
+  for (let i: u32 = 0; i < count; i++) exactsumAdd(acc, load<f64>(values + (<usize>i << 3)));
+}
+export function exactsum_merge(target: usize, source: usize): void {
+  exactsumMerge(target, source);
+}
+export function exactsum_normalize(acc: usize): void {
+  exactsumNormalize(acc);
+}
+export function exactsum_finalize(acc: usize): f64 {
+  return exactsumFinalize(acc);
+}
+
+// --- PageRank (kernels/pagerank.ts) ---
+export function pagerank_scatter(outOffsets: usize, scores: usize, contrib: usize, begin: u32, end: u32, dangling: usize): u32 {
+  return pagerankScatter(outOffsets, scores, contrib, begin, end, dangling);
+}
+export function pagerank_pull(
+  inOffsets: usize,
+  inSources: usize,
+  contrib: usize,
+  scores: usize,
+  next: usize,
+  begin: u32,
+  end: u32,
+  damping: f64,
+  danglingShare: f64,
+  teleport: f64,
+  delta: usize,
+): u32 {
+  return pagerankPull(inOffsets, inSources, contrib, scores, next, begin, end, damping, danglingShare, teleport, delta);
+}
+
+// --- BFS (kernels/bfs.ts) ---
+export function bfs_top_down(outOffsets: usize, outTargets: usize, levels: usize, frontier: usize, frontierCount: u32, next: usize, level: i32, stats: usize): u32 {
+  return bfsTopDown(outOffsets, outTargets, levels, frontier, frontierCount, next, level, stats);
+}
+export function bfs_bottom_up(inOffsets: usize, inSources: usize, outOffsets: usize, levels: usize, begin: u32, end: u32, next: usize, level: i32, stats: usize): u32 {
+  return bfsBottomUp(inOffsets, inSources, outOffsets, levels, begin, end, next, level, stats);
+}
+
+// --- SSSP (kernels/sssp.ts) ---
+export function sssp_round(
+  weightKind: i32,
+  outOffsets: usize,
+  outTargets: usize,
+  weights: usize,
+  dist: usize,
+  queued: usize,
+  worklist: usize,
+  worklistCount: u32,
+  next: usize,
+): u32 {
+  return ssspRound(weightKind, outOffsets, outTargets, weights, dist, queued, worklist, worklistCount, next);
+}
+export function sssp_finalize(dist: usize, begin: u32, end: u32): f64 {
+  return ssspFinalize(dist, begin, end);
+}
+
+// --- WCC (kernels/wcc.ts) ---
+export function wcc_init(parent: usize, begin: u32, end: u32): u32 {
+  return wccInit(parent, begin, end);
+}
+export function wcc_union(outOffsets: usize, outTargets: usize, parent: usize, begin: u32, end: u32): u32 {
+  return wccUnion(outOffsets, outTargets, parent, begin, end);
+}
+export function wcc_finalize(parent: usize, labels: usize, n: u32): u32 {
+  return wccFinalize(parent, labels, n);
+}
+
+// --- LIF (kernels/lif.ts, owned by the LIF engineer) ---
 export * from './kernels/lif';
