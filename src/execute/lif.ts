@@ -1,0 +1,282 @@
+/**
+ * The integer LIF simulation on one worker: validates the run, lays out its state in the host's
+ * arena, and drives the `lif_run` kernel in chunks of steps (see assembly/kernels/lif.ts and the LIF
+ * section of src/memory/layout.ts).
+ *
+ * Why chunks: a single long WebAssembly call stays in V8's baseline tier (STACK.md); calls of a
+ * bounded number of steps let later calls run the optimized code, and give progress reports and
+ * bounded spike buffers for free.
+ */
+import { ErrorCode, InputError, OptionsError, SimulationError } from '../errors.js';
+import type { NeuromorphicGraph } from '../input/graph.js';
+import {
+  DELAY_CONSTANT,
+  LIF_CONSTANT_DELAY,
+  LIF_CONTROL_BYTES,
+  LIF_CURRENT,
+  LIF_DELAY_KIND,
+  LIF_ERROR_NEURON,
+  LIF_ERROR_STEP,
+  LIF_N,
+  LIF_OUT_DELAYS,
+  LIF_OUT_OFFSETS,
+  LIF_OUT_TARGETS,
+  LIF_OUT_WEIGHTS,
+  LIF_PARAMS,
+  LIF_PARAM_STRIDE,
+  LIF_REFRACTORY,
+  LIF_RING,
+  LIF_RING_ROWS,
+  LIF_SEED,
+  LIF_SPIKES_WRITTEN,
+  LIF_SPIKE_CAPACITY,
+  LIF_SPIKE_COUNTS,
+  LIF_SPIKE_IDS,
+  LIF_STATE_LIMIT_BITS,
+  LIF_STATUS_OVERFLOW,
+  LIF_STEP_SPIKES,
+  LIF_SYNAPTIC_EVENTS,
+  LIF_VOLTAGE,
+  LIF_WEIGHT_KIND,
+  NEURON_DEFAULTS,
+  NEURON_FIELDS,
+  NEURON_STRIDE,
+  WEIGHT_F64,
+  WEIGHT_UNIT,
+} from '../memory/layout.js';
+import type { AlgorithmOptions, AlgorithmResult, SpikeRaster, SuperstepStats } from './types.js';
+
+/** The most steps one run may take: steps are u32 in the kernel and in the noise counter. */
+export const MAX_LIF_STEPS = 0xffff_ffff;
+/** Steps per kernel call: short enough that the optimizing tier takes over early in a run. */
+const STEPS_PER_CALL = 64;
+/** Spike ids the kernel may write per call, in units of n (a step can spike every neuron once). */
+const SPIKE_BUFFER_STEPS = 8;
+
+export interface LifRunOptions {
+  steps: number;
+  seed: bigint;
+  recordSpikes: boolean;
+}
+
+/** Validate the LIF options at the public boundary (messages name the option and the rule). */
+export function lifOptions(options: AlgorithmOptions): LifRunOptions {
+  const steps = options.steps ?? 1000;
+  if (!(Number.isInteger(steps) && steps >= 0 && steps <= MAX_LIF_STEPS)) {
+    throw new OptionsError('steps', `must be an integer in [0, ${MAX_LIF_STEPS}]`, steps);
+  }
+  return { steps, seed: seedOption(options.seed ?? 0), recordSpikes: options.recordSpikes === true };
+}
+
+function seedOption(seed: bigint | number): bigint {
+  if (typeof seed === 'number') {
+    if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new OptionsError('seed', 'must be a non-negative safe integer or a bigint in [0, 2^64)', seed);
+    return BigInt(seed);
+  }
+  if (typeof seed !== 'bigint' || seed < 0n || seed >= 1n << 64n) throw new OptionsError('seed', 'must be an unsigned 64-bit integer', String(seed));
+  return seed;
+}
+
+/**
+ * Reject graphs the integer model cannot run: weights must be integers (lif-model.md), and i32 so
+ * that one step's arrivals at a neuron (at most m · 2^31 in magnitude) cannot wrap an i64 before
+ * the kernel's overflow check sees them.
+ */
+export function checkLifGraph(graph: NeuromorphicGraph): void {
+  if (graph.weightType === WEIGHT_F64) {
+    const weights = graph.outWeightsF64!;
+    for (let arc = 0; arc < graph.m; arc++) {
+      const w = weights[arc]!;
+      if (Number.isInteger(w)) continue;
+      const inputArc = graph.arcInputOrder ? graph.arcInputOrder[arc]! : arc;
+      throw new InputError(ErrorCode.NON_INTEGER_WEIGHT, `arc ${inputArc}: the LIF model needs integer weights, got ${w}`, {
+        file: graph.name,
+        field: 'weight',
+      });
+    }
+    throw new InputError(ErrorCode.INPUT_RANGE, `the LIF model needs weights in the i32 range, got weights in [${graph.minWeight}, ${graph.maxWeight}]`, {
+      file: graph.name,
+      field: 'weight',
+    });
+  }
+  const largest = Math.max(Math.abs(graph.minWeight), Math.abs(graph.maxWeight));
+  if (graph.m * largest >= 2 ** 62) {
+    throw new InputError(ErrorCode.INPUT_RANGE, `${graph.m} synapses of weight up to ${largest} could overflow one step's arrivals`, {
+      file: graph.name,
+      field: 'weight',
+    });
+  }
+}
+
+/**
+ * Simulate `steps` steps of the integer LIF model on the graph (lif-model.md). Returns spike counts
+ * per neuron (Int32Array, internal ids), the raster on request, the synaptic events (spikes times
+ * out-degree) and per-step statistics. Costs: 8 bytes per neuron per ring row (maxDelay + 1 rows)
+ * plus ~30 bytes per neuron of state, all released before returning.
+ *
+ * Throws SimulationError LIF_OVERFLOW (details: neuron as input id, step) when |u| or |v| reaches
+ * 2^61, InputError for non-integer weights, OptionsError for bad options.
+ */
+export function runLif(graph: NeuromorphicGraph, options: AlgorithmOptions = {}): AlgorithmResult {
+  const { steps, seed, recordSpikes } = lifOptions(options);
+  checkLifGraph(graph);
+  const { host, n } = graph;
+  const rows = graph.maxDelay + 1;
+  const spikeCapacity = Math.max(n * SPIKE_BUFFER_STEPS, 1024);
+  const mark = host.arena.mark();
+  try {
+    // Allocate everything first: allocation may grow the memory, and views come after.
+    const control = host.arena.alloc(LIF_CONTROL_BYTES, 64);
+    const current = host.allocArray(BigInt64Array, n);
+    const voltage = host.allocArray(BigInt64Array, n);
+    const refractory = host.allocArray(Int32Array, n);
+    const ring = host.allocArray(BigInt64Array, rows * n);
+    const spikeCounts = host.allocArray(Int32Array, n);
+    const spikeIds = host.allocArray(Uint32Array, spikeCapacity);
+    const stepSpikes = host.allocArray(Uint32Array, STEPS_PER_CALL);
+    // Without a neuron table every neuron shares one defaults record (stride 0).
+    const params = graph.hasNeuronTable ? graph.regions.neurons : host.allocArray(Int32Array, NEURON_STRIDE);
+    if (!graph.hasNeuronTable) {
+      host.view(Int32Array, params, NEURON_STRIDE).set(NEURON_FIELDS.map((field) => NEURON_DEFAULTS[field]));
+    }
+    // The arena hands back released memory as it was left: zero the state.
+    host.view(BigInt64Array, current, n).fill(0n);
+    host.view(BigInt64Array, voltage, n).fill(0n);
+    host.view(Int32Array, refractory, n).fill(0);
+    host.view(BigInt64Array, ring, rows * n).fill(0n);
+    host.view(Int32Array, spikeCounts, n).fill(0);
+
+    const words = host.view(Uint32Array, control, LIF_CONTROL_BYTES / 4);
+    words.fill(0);
+    const put = (offset: number, value: number): void => {
+      words[offset / 4] = value;
+    };
+    put(LIF_N, n);
+    put(LIF_OUT_OFFSETS, graph.regions.outOffsets);
+    put(LIF_OUT_TARGETS, graph.regions.outTargets);
+    put(LIF_OUT_WEIGHTS, graph.weightType === WEIGHT_UNIT ? 0 : graph.regions.outWeights);
+    put(LIF_WEIGHT_KIND, graph.weightType);
+    put(LIF_OUT_DELAYS, graph.delayType === DELAY_CONSTANT ? 0 : graph.regions.outDelays);
+    put(LIF_DELAY_KIND, graph.delayType);
+    put(LIF_CONSTANT_DELAY, graph.delayType === DELAY_CONSTANT ? graph.constantDelay : 0);
+    put(LIF_RING_ROWS, rows);
+    put(LIF_PARAMS, params);
+    put(LIF_PARAM_STRIDE, graph.hasNeuronTable ? NEURON_STRIDE * 4 : 0);
+    put(LIF_CURRENT, current);
+    put(LIF_VOLTAGE, voltage);
+    put(LIF_REFRACTORY, refractory);
+    put(LIF_RING, ring);
+    put(LIF_SPIKE_COUNTS, spikeCounts);
+    put(LIF_SPIKE_IDS, spikeIds);
+    put(LIF_SPIKE_CAPACITY, spikeCapacity);
+    put(LIF_STEP_SPIKES, stepSpikes);
+    const longs = host.view(BigUint64Array, control, LIF_CONTROL_BYTES / 8);
+    longs[LIF_SEED / 8] = seed;
+    longs[LIF_SYNAPTIC_EVENTS / 8] = 0n;
+
+    const run = host.exports.lif_run!;
+    const perStep: SuperstepStats[] = new Array(steps);
+    const spikeSteps = new SpikeAccumulator(recordSpikes);
+    const ids = host.view(Uint32Array, spikeIds, spikeCapacity);
+    const counts = host.view(Uint32Array, stepSpikes, STEPS_PER_CALL);
+    const started = performance.now();
+    let done = 0;
+    while (done < steps) {
+      const want = Math.min(STEPS_PER_CALL, steps - done);
+      const callStart = performance.now();
+      const status = run(control, done + 1, want);
+      const callMs = performance.now() - callStart;
+      if (status === LIF_STATUS_OVERFLOW) {
+        const neuron = words[LIF_ERROR_NEURON / 4]!;
+        const step = words[LIF_ERROR_STEP / 4]!;
+        const inputId = graph.toInputId(neuron);
+        throw new SimulationError(
+          ErrorCode.LIF_OVERFLOW,
+          `LIF state overflow at neuron ${inputId}, step ${step}: |u| or |v| reached 2^${LIF_STATE_LIMIT_BITS} (weights or bias too large for the model)`,
+          { neuron: inputId, step, file: graph.name },
+        );
+      }
+      if (status <= 0) throw new SimulationError(ErrorCode.INTERNAL, `lif_run made no progress at step ${done + 1} (status ${status})`);
+      // The kernel reports per-step spike counts; wall time is only known per call, so each step
+      // of a call gets an equal share of it.
+      let offset = 0;
+      for (let k = 0; k < status; k++) {
+        const active = counts[k]!;
+        perStep[done + k] = { ms: callMs / status, active };
+        if (recordSpikes) spikeSteps.add(done + k + 1, ids, offset, active);
+        offset += active;
+      }
+      done += status;
+      options.onProgress?.(done, steps);
+    }
+    const wallMs = performance.now() - started;
+    return {
+      algorithm: 'lif',
+      n,
+      values: host.view(Int32Array, spikeCounts, n).slice(),
+      supersteps: steps,
+      ...(recordSpikes ? { spikes: spikeSteps.raster() } : {}),
+      synapticEvents: Number(longs[LIF_SYNAPTIC_EVENTS / 8]!),
+      perSuperstep: perStep,
+      wallMs,
+    };
+  } finally {
+    host.arena.release(mark);
+  }
+}
+
+/** Grows a raster by bulk copies of each call's spike ids (no per-spike JavaScript but the step fill). */
+class SpikeAccumulator {
+  private steps = new Uint32Array(0);
+  private neurons = new Uint32Array(0);
+  private length = 0;
+
+  constructor(private readonly enabled: boolean) {}
+
+  add(step: number, ids: Uint32Array, offset: number, count: number): void {
+    if (!this.enabled || count === 0) return;
+    const need = this.length + count;
+    if (need > this.neurons.length) {
+      const capacity = Math.max(need, this.neurons.length * 2, 1024);
+      const steps = new Uint32Array(capacity);
+      steps.set(this.steps.subarray(0, this.length));
+      const neurons = new Uint32Array(capacity);
+      neurons.set(this.neurons.subarray(0, this.length));
+      this.steps = steps;
+      this.neurons = neurons;
+    }
+    this.neurons.set(ids.subarray(offset, offset + count), this.length);
+    this.steps.fill(step, this.length, need);
+    this.length = need;
+  }
+
+  raster(): SpikeRaster {
+    return { steps: this.steps.slice(0, this.length), neurons: this.neurons.slice(0, this.length) };
+  }
+}
+
+/**
+ * SHA-256 (hex) of the run's T × n raster of 0/1 bytes, row t − 1 holding step t, one byte per
+ * neuron in id order: the fingerprint lif-model.md defines. Uses WebCrypto, present in browsers
+ * and in Node ≥ 19 as `globalThis.crypto`. Builds the whole raster in memory (T · n bytes).
+ */
+export async function rasterSha256(result: Pick<AlgorithmResult, 'spikes'>, n: number, steps: number): Promise<string> {
+  const raster = result.spikes;
+  if (!raster) throw new OptionsError('recordSpikes', 'must be set on the run whose raster is hashed');
+  const bytes = rasterBytes(raster, n, steps);
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes);
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** The T × n raster of 0/1 bytes of a spike list (row t − 1 = step t). */
+export function rasterBytes(raster: SpikeRaster, n: number, steps: number): Uint8Array {
+  const bytes = new Uint8Array(n * steps);
+  const { steps: spikeSteps, neurons } = raster;
+  for (let k = 0; k < neurons.length; k++) {
+    const step = spikeSteps[k]!;
+    const neuron = neurons[k]!;
+    if (step < 1 || step > steps || neuron >= n) throw new OptionsError('spikes', `spike (${step}, ${neuron}) lies outside a ${steps} × ${n} raster`);
+    bytes[(step - 1) * n + neuron] = 1;
+  }
+  return bytes;
+}
