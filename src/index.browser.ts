@@ -11,6 +11,10 @@ export * from './memory/layout.js';
 export * from './input/graph.js';
 export * from './execute/types.js';
 // --- input (parsers) ---
+export * from './input/parse.js';
+export { parseNeuronTable, type NeuronTableOptions } from './input/neurons.js';
+export * from './input/graphology.js';
+export { MAX_LINE_BYTES } from './input/lines.js';
 // --- execute (single-worker runs) ---
 // --- generate ---
 // --- oracle ---
