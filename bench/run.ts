@@ -1,0 +1,60 @@
+/**
+ * `npm run bench`: every benchmark stage in turn, then the headline numbers.
+ *
+ *   node --import tsx bench/run.ts [--quick] [pagerank] [lif] [load]
+ *
+ * Each stage saves bench/results/<stage>.json (bench/results/<stage>.quick.json with --quick),
+ * holding the machine (CPU model and count, Node version, date), the figures and the ratios.
+ * The full run takes a few minutes on a 2-core machine; --quick is a smoke run of about a minute.
+ * Stages run one after another in this one thread: each figure is a one-core figure.
+ */
+import { machine, save, si, type Headline, type StageOptions, type StageResult } from './common.js';
+
+const STAGES: Record<string, () => Promise<{ run(options: StageOptions): Promise<StageResult> }>> = {
+  pagerank: () => import('./pagerank.js'),
+  // lif: () => import('./lif.js'),
+  load: () => import('./load.js'),
+};
+
+function format(headline: Headline): string {
+  const value = headline.unit === '×' || headline.unit.startsWith('B/') ? headline.value.toFixed(2) : `${si(headline.value)}`;
+  const goal = headline.goal ? `  (goal ${headline.goal}: ${headline.met ? 'met' : 'NOT met'})` : '';
+  return `  ${headline.label.padEnd(66)} ${value} ${headline.unit}${goal}`;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((arg) => arg !== '--quick' && !(arg in STAGES));
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: unknown argument ${unknown.join(' ')} (known: --quick ${Object.keys(STAGES).join(' ')})\n`);
+    process.exit(2);
+  }
+  const options: StageOptions = { quick: args.includes('--quick') };
+  const selected = Object.keys(STAGES).filter((name) => args.length === 0 || args.includes(name) || args.every((arg) => arg === '--quick'));
+  const started = performance.now();
+  const results: StageResult[] = [];
+  const failures: { stage: string; error: string }[] = [];
+  for (const name of selected) {
+    try {
+      const stage = await STAGES[name]!();
+      results.push(await stage.run(options));
+    } catch (error) {
+      // One broken stage must not hide the others' figures.
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      failures.push({ stage: name, error: text });
+      process.stderr.write(`bench: stage ${name} failed: ${text}\n`);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const info = machine();
+  const lines = [
+    `neuromesh benchmarks${options.quick ? ' (--quick)' : ''}: ${info.cpuModel as string} x ${info.cpuCount as number}, Node ${info.node as string}, ${seconds.toFixed(0)} s`,
+    ...results.flatMap((result) => result.headlines.map(format)),
+    ...failures.map((failure) => `  stage ${failure.stage} FAILED (see above)`),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  save('summary', options, { seconds, stages: results, failures });
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+await main();
