@@ -98,7 +98,7 @@ function sampleBernoulli(pairs: number, p: number, prng: Prng): Float64Array {
 
 /** `count` distinct indices in [0, pairs), ascending, uniform among all such sets; count <= pairs / 2. */
 function sampleDistinct(pairs: number, count: number, n: number, prng: Prng): Float64Array {
-  let keys = new Float64Array(count);
+  let keys: Float64Array = new Float64Array(count);
   let filled = 0;
   while (filled < count) {
     for (let i = filled; i < count; i++) keys[i] = prng.nextInt(pairs);

@@ -1,0 +1,177 @@
+/**
+ * The `neuromesh` command line (DESIGN.md "Command line" is the contract scripts rely on).
+ *
+ *   neuromesh run <graph> --algo pagerank|bfs|sssp|wcc|lif [options]
+ *   neuromesh info <graph> [--json]
+ *   neuromesh generate rmat|er|brunel|cuba [options] --out FILE
+ *   neuromesh partition ...            (a later issue: refused as "not available yet")
+ *
+ * Exit codes: 0 success; 2 bad options or bad input (one line on stderr naming the option, or the
+ * file, line and field); 1 a run that failed (simulation overflow, memory). A stack trace is
+ * printed only with --debug. stdout carries results only; progress goes to stderr on a terminal.
+ *
+ * `main` takes its arguments and output functions as parameters so tests can run it in-process;
+ * bin/neuromesh.mjs (built JavaScript) and `node --import tsx src/cli/main.ts` both call it.
+ */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { InputError, NeuromeshError, OptionsError } from '../errors.js';
+import { loadGraph } from '../input/load.js';
+import { loadKernelModuleSync } from '../platform/node.js';
+import { WasmHost } from '../memory/host.js';
+import { formatInfo, graphInfo } from './info.js';
+import { generateCommand, type GenerateFlags } from './generate.js';
+import { notAvailableYet } from './parse.js';
+import { progressBar } from './progress.js';
+import { runCommand, type CliIo, type RunFlags } from './run.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+const defaultIo = (): CliIo => ({
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  stderrIsTTY: process.stderr.isTTY === true,
+});
+
+function buildProgram(io: CliIo, host: () => WasmHost): Command {
+  const program = new Command('neuromesh');
+  program
+    .description('Graph algorithms and integer LIF simulation on neuromorphic graphs, in WebAssembly on shared memory.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
+    .showSuggestionAfterError(false)
+    .option('--debug', 'print a stack trace with errors');
+
+  program
+    .command('run')
+    .description('run an algorithm on a graph file')
+    .argument('<graph>', 'graph file: .el, .el.gz, .mtx(.gz), .graph(.gz) or .nmg')
+    .requiredOption('--algo <name>', 'pagerank | bfs | sssp | wcc | lif')
+    .option('--workers <P>', 'number of workers (this release: 1)')
+    .option('--strategy <name>', 'auto | edge-cut | vertex-cut | hybrid (this release: auto)')
+    .option('--source <V>', 'bfs, sssp: source vertex id (default 0)')
+    .option('--iterations <N>', 'pagerank: the most iterations (default 100)')
+    .option('--tolerance <X>', 'pagerank: stop when the L1 change is below X (default 1e-12)')
+    .option('--steps <T>', 'lif: steps to simulate (default 1000)')
+    .option('--neurons <FILE>', 'neuron table (CSV/TSV) for lif')
+    .option('--spikes <FILE>', 'lif: write every spike as a "step neuron" line')
+    .option('--seed <S>', 'seed (lif noise)')
+    .option('--out <FILE>', 'write the values as JSON')
+    .option('--stats <FILE>', 'write execution statistics as JSON')
+    .option('--comm <mode>', 'optimized | batched | naive (a later release)')
+    .option('--transport <kind>', 'shared | frames (a later release)')
+    .option('--checkpoint-dir <DIR>', '(a later release)')
+    .option('--checkpoint-interval <N>', '(a later release)')
+    .option('--resume <DIR>', '(a later release)')
+    .option('--chaos <SEED[:RATE]>', '(a later release)')
+    .option('--debug', 'print a stack trace with errors')
+    .action(async (graph: string, flags: RunFlags) => runCommand(host(), graph, flags, io));
+
+  program
+    .command('info')
+    .description('print what a graph holds: size, degrees, self-loops, weights, memory')
+    .argument('<graph>', 'graph file')
+    .option('--json', 'print JSON instead of text')
+    .option('--neurons <FILE>', 'neuron table to load with the graph')
+    .option('--debug', 'print a stack trace with errors')
+    .action((path: string, flags: { json?: boolean; neurons?: string }) => {
+      const bar = progressBar('loading', io.stderrIsTTY);
+      const start = performance.now();
+      let graph;
+      try {
+        graph = loadGraph(host(), path, { neurons: flags.neurons, onProgress: bar.update });
+      } finally {
+        bar.stop();
+      }
+      const info = { ...graphInfo(graph), file: path, loadMs: performance.now() - start };
+      io.stdout(flags.json ? `${JSON.stringify(info, null, 2)}\n` : formatInfo(info));
+    });
+
+  program
+    .command('generate')
+    .description('write a seeded synthetic graph or spiking network')
+    .argument('<kind>', 'rmat | er | brunel | cuba')
+    .requiredOption('--out <FILE>', 'output: .el, .el.gz or .nmg')
+    .option('--seed <S>', 'seed (default 0)')
+    .option('--scale <S>', 'rmat: n = 2^S; brunel: population multiplier')
+    .option('--edge-factor <K>', 'rmat: arcs per vertex (default 16)')
+    .option('--a <P>', 'rmat: quadrant probability a (default 0.57)')
+    .option('--b <P>', 'rmat: quadrant probability b (default 0.19)')
+    .option('--c <P>', 'rmat: quadrant probability c (default 0.19)')
+    .option('--no-permute', 'rmat: keep the generator\'s vertex ids')
+    .option('--weights <kind>', 'rmat, er: unit | int | real (default unit)')
+    .option('--n <N>', 'er: vertices')
+    .option('--p <P>', 'er: arc probability, G(n, p)')
+    .option('--m <M>', 'er: number of arcs, G(n, m)')
+    .option('--ne <N>', 'brunel: excitatory neurons')
+    .option('--ni <N>', 'brunel: inhibitory neurons')
+    .option('--epsilon <P>', 'brunel: connection probability')
+    .option('--g <G>', 'brunel: relative inhibition')
+    .option('--j <J>', 'brunel: excitatory weight')
+    .option('--delay <D>', 'brunel: synaptic delay in steps')
+    .option('--eta <X>', 'brunel: external rate relative to threshold')
+    .option('--debug', 'print a stack trace with errors')
+    .action((kind: string, flags: GenerateFlags) => generateCommand(host(), kind, flags, io));
+
+  program
+    .command('partition')
+    .description('partition a graph (a later release)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      throw notAvailableYet('partition', 'the partitioner');
+    });
+
+  return program;
+}
+
+/** One line: the message without line breaks. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** Run the CLI on `args` (without node and script paths); returns the exit code. */
+export async function main(args: string[], io: CliIo = defaultIo()): Promise<number> {
+  const debug = args.includes('--debug');
+  let cachedHost: WasmHost | undefined;
+  const host = () => (cachedHost ??= new WasmHost(loadKernelModuleSync()));
+  const program = buildProgram(io, host);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return EXIT_OK;
+      // Commander's own messages name the option ("error: unknown option '--foo'").
+      io.stderr(`neuromesh: ${oneLine(error.message.replace(/^error:\s*/, ''))}\n`);
+      return EXIT_USAGE;
+    }
+    const usage = error instanceof InputError || error instanceof OptionsError;
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`neuromesh: ${oneLine(message)}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    else if (!(error instanceof NeuromeshError) && !debug) {
+      // Not one of ours: a bug. Say how to get the details rather than dumping them.
+      io.stderr('neuromesh: (internal error; run with --debug for a stack trace)\n');
+    }
+    return usage ? EXIT_USAGE : EXIT_FAILURE;
+  }
+}
+
+// Run when executed directly (`node --import tsx src/cli/main.ts ...` or `node dist/cli/main.js`),
+// not when imported by bin/neuromesh.mjs or by tests.
+const invoked = process.argv[1];
+if (invoked !== undefined && import.meta.url === pathToFileURL(safeRealpath(invoked)).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
+
+function safeRealpath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * `neuromesh run <graph> --algo ...`: load, run on one worker, write results.
+ *
+ * Results are reported by input vertex id (DESIGN.md "Command line"): when the loader remapped
+ * sparse ids, `--out` carries `ids` (the input id of each value), WCC labels and spiking neurons
+ * are mapped back to input ids. This issue is single-worker; the distributed flags are refused
+ * with a "not available yet" error rather than silently ignored.
+ */
+import { OptionsError } from '../errors.js';
+import { runAlgorithm } from '../execute/single.js';
+import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../execute/types.js';
+import { rasterSha256 } from '../execute/lif.js';
+import { loadGraph } from '../input/load.js';
+import type { NeuromorphicGraph } from '../input/graph.js';
+import type { WasmHost } from '../memory/host.js';
+import { JsonArray, writeJsonFile, writeLinesFile } from './output.js';
+import { choiceOption, integerOption, notAvailableYet, numberOption, seedOption } from './parse.js';
+import { progressBar } from './progress.js';
+
+export const STRATEGIES = ['auto', 'edge-cut', 'vertex-cut', 'hybrid'] as const;
+
+/** The flags of `run` as commander hands them over (strings, or true for switches). */
+export interface RunFlags {
+  algo: string;
+  workers?: string;
+  strategy?: string;
+  source?: string;
+  iterations?: string;
+  tolerance?: string;
+  steps?: string;
+  neurons?: string;
+  spikes?: string;
+  seed?: string;
+  out?: string;
+  stats?: string;
+  debug?: boolean;
+  comm?: string;
+  transport?: string;
+  checkpointDir?: string;
+  checkpointInterval?: string;
+  resume?: string;
+  chaos?: string;
+}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** whether stderr is a terminal (progress bars) */
+  stderrIsTTY: boolean;
+}
+
+/** Checked run settings: everything that can be refused before the graph is loaded. */
+interface RunSettings {
+  algorithm: AlgorithmName;
+  options: AlgorithmOptions;
+  source?: number;
+}
+
+function settingsOf(flags: RunFlags): RunSettings {
+  const algorithm = choiceOption('--algo', flags.algo, ALGORITHMS);
+  // Distributed-only flags: refused (exit 2), not ignored, so scripts written for later issues
+  // fail loudly here instead of running something else.
+  const later: [keyof RunFlags, string, string][] = [
+    ['comm', '--comm', 'communication modes'],
+    ['transport', '--transport', 'transports'],
+    ['checkpointDir', '--checkpoint-dir', 'checkpointing'],
+    ['checkpointInterval', '--checkpoint-interval', 'checkpointing'],
+    ['resume', '--resume', 'recovery'],
+    ['chaos', '--chaos', 'fault injection'],
+  ];
+  for (const [key, flag, what] of later) if (flags[key] !== undefined) throw notAvailableYet(flag, what);
+  const workers = integerOption('--workers', flags.workers ?? '1', 1);
+  if (workers > 1) throw notAvailableYet('--workers', 'running on more than one worker');
+  const strategy = choiceOption('--strategy', flags.strategy ?? 'auto', STRATEGIES);
+  if (strategy !== 'auto') throw notAvailableYet('--strategy', `the ${strategy} partitioner`);
+
+  const only = (flag: string, value: unknown, algorithms: AlgorithmName[]) => {
+    if (value !== undefined && !algorithms.includes(algorithm)) {
+      throw new OptionsError(flag, `applies to --algo ${algorithms.join(' or ')} only, not ${algorithm}`);
+    }
+  };
+  only('--source', flags.source, ['bfs', 'sssp']);
+  only('--iterations', flags.iterations, ['pagerank']);
+  only('--tolerance', flags.tolerance, ['pagerank']);
+  only('--steps', flags.steps, ['lif']);
+  only('--spikes', flags.spikes, ['lif']);
+
+  const options: AlgorithmOptions = {};
+  let source: number | undefined;
+  if (flags.source !== undefined) source = integerOption('--source', flags.source, 0);
+  if (flags.iterations !== undefined) options.iterations = integerOption('--iterations', flags.iterations, 1);
+  if (flags.tolerance !== undefined) options.tolerance = numberOption('--tolerance', flags.tolerance, 0);
+  if (flags.steps !== undefined) options.steps = integerOption('--steps', flags.steps, 0, 0xffff_ffff);
+  if (flags.seed !== undefined) {
+    const seed = seedOption('--seed', flags.seed);
+    if (algorithm === 'lif') options.seed = seed;
+  }
+  if (flags.spikes !== undefined) options.recordSpikes = true;
+  return { algorithm, options, source };
+}
+
+/** Values in input ids: WCC labels are vertices, so they are mapped like the vertices are. */
+function outputValues(graph: NeuromorphicGraph, result: AlgorithmResult): Float64Array | Int32Array {
+  const ids = graph.vertexIds;
+  if (!ids || result.algorithm !== 'wcc') return result.values;
+  const labels = new Float64Array(result.values.length);
+  for (let v = 0; v < labels.length; v++) labels[v] = ids[result.values[v]!]!;
+  return labels;
+}
+
+export async function runCommand(host: WasmHost, graphPath: string, flags: RunFlags, io: CliIo): Promise<void> {
+  const { algorithm, options, source } = settingsOf(flags);
+
+  const loadBar = progressBar('loading', io.stderrIsTTY);
+  const loadStart = performance.now();
+  let graph: NeuromorphicGraph;
+  try {
+    graph = loadGraph(host, graphPath, { neurons: flags.neurons, onProgress: loadBar.update });
+  } finally {
+    loadBar.stop();
+  }
+  const loadMs = performance.now() - loadStart;
+
+  if (source !== undefined) {
+    if (graph.fromInputId(source) < 0) throw new OptionsError('--source', `must be a vertex id of the graph (n = ${graph.n})`, flags.source);
+    options.source = source;
+  }
+
+  const runBar = progressBar(algorithm, io.stderrIsTTY);
+  let result: AlgorithmResult;
+  try {
+    result = runAlgorithm(graph, algorithm, { ...options, onProgress: runBar.update });
+  } finally {
+    runBar.stop();
+  }
+
+  const values = outputValues(graph, result);
+  if (flags.out !== undefined) {
+    writeJsonFile(flags.out, {
+      algorithm,
+      n: graph.n,
+      values: new JsonArray(values),
+      ids: graph.vertexIds ? new JsonArray(graph.vertexIds) : undefined,
+    });
+  }
+  if (flags.spikes !== undefined) writeSpikes(flags.spikes, graph, result);
+  if (flags.stats !== undefined) writeJsonFile(flags.stats, statistics(graph, result, loadMs, flags));
+  if (flags.out === undefined) io.stdout(await summary(graph, result, values, options));
+}
+
+/** `step neuron` lines, sorted by step then neuron (input ids keep the order: remapping is by rank). */
+function writeSpikes(path: string, graph: NeuromorphicGraph, result: AlgorithmResult): void {
+  const raster = result.spikes!;
+  const ids = graph.vertexIds;
+  writeLinesFile(path, (emit) => {
+    let text = '';
+    for (let k = 0; k < raster.steps.length; k++) {
+      const neuron = raster.neurons[k]!;
+      text += `${raster.steps[k]} ${ids ? ids[neuron]! : neuron}\n`;
+      if (text.length >= 1 << 20) {
+        emit(text);
+        text = '';
+      }
+    }
+    emit(text);
+  });
+}
+
+/** Execution statistics (DESIGN.md "--stats"): one worker, no partition, no messages. */
+function statistics(graph: NeuromorphicGraph, result: AlgorithmResult, loadMs: number, flags: RunFlags): Record<string, unknown> {
+  return {
+    workers: 1,
+    strategy: 'none',
+    requestedStrategy: flags.strategy ?? 'auto',
+    algorithm: result.algorithm,
+    n: graph.n,
+    m: graph.m,
+    supersteps: result.supersteps,
+    wallMs: result.wallMs,
+    loadMs,
+    partitionMs: 0,
+    bytes: 0,
+    messages: 0,
+    checkpoints: 0,
+    failuresRecovered: 0,
+    converged: result.converged,
+    synapticEvents: result.synapticEvents,
+    perSuperstep: result.perSuperstep.map((step, index) => ({ superstep: index + 1, ms: step.ms, active: step.active, bytes: 0, messages: 0 })),
+    perWorker: [{ worker: 0, vertices: graph.n, arcs: graph.m, computeMs: result.wallMs, communicationMs: 0, bytes: 0, messages: 0 }],
+  };
+}
+
+/** A short human summary for stdout when no --out is given. */
+async function summary(graph: NeuromorphicGraph, result: AlgorithmResult, values: Float64Array | Int32Array, options: AlgorithmOptions): Promise<string> {
+  const n = graph.n;
+  const id = (v: number) => graph.toInputId(v);
+  const lines = [`${result.algorithm}: n ${n}, m ${graph.m}, ${result.supersteps} supersteps, ${result.wallMs.toFixed(1)} ms`];
+  switch (result.algorithm) {
+    case 'pagerank': {
+      lines[0] += result.converged ? ' (converged)' : ' (iteration limit reached)';
+      const order = Array.from({ length: n }, (_, v) => v).sort((a, b) => values[b]! - values[a]! || a - b);
+      lines.push('top vertices (vertex score):');
+      for (const v of order.slice(0, 10)) lines.push(`  ${id(v)} ${values[v]}`);
+      break;
+    }
+    case 'bfs':
+    case 'sssp': {
+      let reached = 0;
+      let farthest = 0;
+      for (let v = 0; v < n; v++) {
+        if (values[v]! >= 0) {
+          reached++;
+          if (values[v]! > farthest) farthest = values[v]!;
+        }
+      }
+      lines.push(`reached ${reached} of ${n} vertices from ${id(graph.fromInputId(options.source ?? 0))}; ${result.algorithm === 'bfs' ? 'deepest level' : 'largest distance'} ${farthest}`);
+      break;
+    }
+    case 'wcc': {
+      const sizes = new Map<number, number>();
+      for (let v = 0; v < n; v++) sizes.set(values[v]!, (sizes.get(values[v]!) ?? 0) + 1);
+      let largest = 0;
+      let label = -1;
+      for (const [l, size] of sizes) if (size > largest || (size === largest && l < label)) [largest, label] = [size, l];
+      lines.push(`${sizes.size} components; largest has ${largest} vertices (label ${label})`);
+      break;
+    }
+    case 'lif': {
+      let spikes = 0;
+      let active = 0;
+      for (let v = 0; v < n; v++) {
+        spikes += values[v]!;
+        if (values[v]! > 0) active++;
+      }
+      lines.push(`${spikes} spikes from ${active} of ${n} neurons; ${result.synapticEvents ?? 0} synaptic events`);
+      if (result.spikes) lines.push(`raster sha256 ${await rasterSha256(result, n, result.supersteps)}`);
+      break;
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
