@@ -16,8 +16,13 @@ export { parseNeuronTable, type NeuronTableOptions } from './input/neurons.js';
 export * from './input/graphology.js';
 export { MAX_LINE_BYTES } from './input/lines.js';
 // --- execute (single-worker runs) ---
+export * from './execute/lif.js';
 // --- generate ---
+export * from './generate/prng.js';
+export * from './generate/brunel.js';
+export * from './generate/cuba.js';
 // --- oracle ---
+export * from './oracle/lif.js';
 
 export async function createHost(options: HostOptions & { wasmUrl?: URL | string } = {}): Promise<WasmHost> {
   return new WasmHost(await loadKernelModule(options.wasmUrl), options);

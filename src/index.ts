@@ -17,8 +17,13 @@ export * from './input/graphology.js';
 export { MAX_LINE_BYTES } from './input/lines.js';
 export { loadGraph, type LoadOptions } from './input/load.js';
 // --- execute (single-worker runs) ---
+export * from './execute/lif.js';
 // --- generate ---
+export * from './generate/prng.js';
+export * from './generate/brunel.js';
+export * from './generate/cuba.js';
 // --- oracle ---
+export * from './oracle/lif.js';
 
 /** A host with one shared memory and the kernels instantiated on this thread. */
 export function createHostSync(options: HostOptions = {}): WasmHost {
