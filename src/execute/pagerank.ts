@@ -1,0 +1,60 @@
+/**
+ * PageRank on one worker: DESIGN.md's convention, driven one WebAssembly call per phase.
+ *
+ * Scratch regions (arena, released at the end):
+ *   scores, next  f64[n]   x and x' (swapped each iteration)
+ *   contrib       f64[n]   x[u] / outdeg[u], written by phase A, read by phase B
+ *   dangling      exact accumulator: Σ x[u] over outdeg(u) = 0
+ *   delta         exact accumulator: Σ |x'[v] - x[v]|
+ * Both sums are exact and rounded once, so they do not depend on order or on a split.
+ */
+import type { NeuromorphicGraph } from '../input/graph.js';
+import { graphKernels, warmUpKernels } from './kernels.js';
+import { pagerankSettings } from './options.js';
+import type { AlgorithmOptions, AlgorithmResult, SuperstepStats } from './types.js';
+
+export function runPagerank(graph: NeuromorphicGraph, options: AlgorithmOptions = {}): AlgorithmResult {
+  const { damping, iterations, tolerance } = pagerankSettings(options);
+  const { host, n } = graph;
+  const perSuperstep: SuperstepStats[] = [];
+  if (n === 0) return { algorithm: 'pagerank', n, values: new Float64Array(0), supersteps: 0, converged: true, perSuperstep, wallMs: 0 };
+  warmUpKernels(host);
+  const kernels = graphKernels(host);
+  const started = performance.now();
+  const mark = host.arena.mark();
+  try {
+    let scores = host.allocArray(Float64Array, n);
+    let next = host.allocArray(Float64Array, n);
+    const contrib = host.allocArray(Float64Array, n);
+    const accumulatorBytes = kernels.exactsum_bytes();
+    const dangling = host.arena.alloc(accumulatorBytes, 64);
+    const delta = host.arena.alloc(accumulatorBytes, 64);
+    host.view(Float64Array, scores, n).fill(1 / n);
+    // computed once, exactly as the convention writes them
+    const teleport = (1 - damping) / n;
+    const { inOffsets, inSources, outOffsets } = graph.regions;
+    let converged = false;
+    let done = 0;
+    while (done < iterations) {
+      const stepStarted = performance.now();
+      kernels.exactsum_clear(dangling);
+      kernels.exactsum_clear(delta);
+      kernels.pagerank_scatter(outOffsets, scores, contrib, 0, n, dangling);
+      const danglingShare = kernels.exactsum_finalize(dangling) / n;
+      kernels.pagerank_pull(inOffsets, inSources, contrib, scores, next, 0, n, damping, danglingShare, teleport, delta);
+      const change = kernels.exactsum_finalize(delta);
+      [scores, next] = [next, scores];
+      done++;
+      perSuperstep.push({ ms: performance.now() - stepStarted, active: n });
+      options.onProgress?.(done, iterations);
+      if (change < tolerance) {
+        converged = true;
+        break;
+      }
+    }
+    const values = host.view(Float64Array, scores, n).slice();
+    return { algorithm: 'pagerank', n, values, supersteps: done, converged, perSuperstep, wallMs: performance.now() - started };
+  } finally {
+    host.arena.release(mark);
+  }
+}
