@@ -4,13 +4,21 @@
  *
  * Scratch region (arena, released at the end): parent i32[n], turned into the labels in place.
  */
+import { OptionsError } from '../errors.js';
 import type { NeuromorphicGraph } from '../input/graph.js';
 import { graphKernels, warmUpKernels } from './kernels.js';
 import type { AlgorithmOptions, AlgorithmResult, SuperstepStats } from './types.js';
 
 export const CHUNK_ARCS = 1 << 20;
 
-export function runWcc(graph: NeuromorphicGraph, options: AlgorithmOptions = {}): AlgorithmResult {
+export interface WccOptions extends AlgorithmOptions {
+  /** arcs per union call (default CHUNK_ARCS); small values exercise the chunking in tests */
+  chunkArcs?: number;
+}
+
+export function runWcc(graph: NeuromorphicGraph, options: WccOptions = {}): AlgorithmResult {
+  const chunkArcs = options.chunkArcs ?? CHUNK_ARCS;
+  if (!Number.isSafeInteger(chunkArcs) || chunkArcs < 1) throw new OptionsError('chunkArcs', 'must be a positive integer', chunkArcs);
   const { host, n, m } = graph;
   const perSuperstep: SuperstepStats[] = [];
   if (n === 0) return { algorithm: 'wcc', n, values: new Int32Array(0), supersteps: 0, perSuperstep, wallMs: 0 };
@@ -27,7 +35,7 @@ export function runWcc(graph: NeuromorphicGraph, options: AlgorithmOptions = {})
     while (begin < n) {
       const stepStarted = performance.now();
       // the first vertex whose arcs start at or past this chunk's budget (at least one vertex)
-      const limit = offsets[begin]! + CHUNK_ARCS;
+      const limit = offsets[begin]! + chunkArcs;
       let lo = begin + 1;
       let hi = n;
       while (lo < hi) {
