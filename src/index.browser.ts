@@ -15,9 +15,12 @@ export * from './input/parse.js';
 export { parseNeuronTable, type NeuronTableOptions } from './input/neurons.js';
 export * from './input/graphology.js';
 export { MAX_LINE_BYTES } from './input/lines.js';
+export { saveGraphSnapshot, parseGraphSnapshot, SNAPSHOT_FORMAT_VERSION, SNAPSHOT_IDENTIFIER } from './input/snapshot.js';
 // --- execute (single-worker runs) ---
 export * from './execute/lif.js';
 // --- generate ---
+export { generateRmat, MAX_INT_WEIGHT, type RmatOptions, type GeneratedWeights } from './generate/rmat.js';
+export { generateErdosRenyi, type ErdosRenyiParameters } from './generate/er.js';
 export * from './generate/prng.js';
 export * from './generate/brunel.js';
 export * from './generate/cuba.js';

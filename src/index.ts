@@ -15,10 +15,14 @@ export * from './input/parse.js';
 export { parseNeuronTable, type NeuronTableOptions } from './input/neurons.js';
 export * from './input/graphology.js';
 export { MAX_LINE_BYTES } from './input/lines.js';
+export { saveGraphSnapshot, parseGraphSnapshot, SNAPSHOT_FORMAT_VERSION, SNAPSHOT_IDENTIFIER } from './input/snapshot.js';
 export { loadGraph, type LoadOptions } from './input/load.js';
 // --- execute (single-worker runs) ---
 export * from './execute/lif.js';
 // --- generate ---
+export { generateRmat, MAX_INT_WEIGHT, type RmatOptions, type GeneratedWeights } from './generate/rmat.js';
+export { generateErdosRenyi, type ErdosRenyiParameters } from './generate/er.js';
+export { writeEdgeList, writeNeuronTable, type EdgeListWriteOptions } from './generate/write.js';
 export * from './generate/prng.js';
 export * from './generate/brunel.js';
 export * from './generate/cuba.js';
