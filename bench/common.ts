@@ -42,6 +42,9 @@ export function machine(): Record<string, unknown> {
     node: process.version,
     v8: process.versions.v8,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    // 1, 5 and 15 minute load averages when the result was saved: above the core count, other
+    // processes were competing for the cores and the figures are pessimistic.
+    loadAverage: os.loadavg(),
     date: new Date().toISOString(),
   };
 }

@@ -12,7 +12,7 @@ import { machine, save, si, type Headline, type StageOptions, type StageResult }
 
 const STAGES: Record<string, () => Promise<{ run(options: StageOptions): Promise<StageResult> }>> = {
   pagerank: () => import('./pagerank.js'),
-  // lif: () => import('./lif.js'),
+  lif: () => import('./lif.js'),
   load: () => import('./load.js'),
 };
 
