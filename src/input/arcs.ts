@@ -24,6 +24,11 @@ export class ArcAccumulator {
   dst64: Float64Array | null = null;
   weights: Float64Array | null = null;
   delays: Uint16Array | null = null;
+  /**
+   * The parser's estimate of the final arc count (0 = unknown). Growing straight to it instead of
+   * doubling saves most of the copying on large files (each doubling copies and zero-fills).
+   */
+  expected = 0;
 
   constructor(capacityHint = FIRST_CAPACITY) {
     // A hint from a header is untrusted: cap it, the arrays grow anyway.
@@ -64,7 +69,7 @@ export class ArcAccumulator {
   }
 
   private grow(): void {
-    const capacity = this.capacity * 2;
+    const capacity = Math.max(this.capacity * 2, Math.min(Math.ceil(this.expected), 0xffff_ffff));
     if (this.src64) {
       this.src64 = growArray(this.src64, capacity);
       this.dst64 = growArray(this.dst64!, capacity);

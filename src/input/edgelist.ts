@@ -27,9 +27,17 @@ class EdgeListParser extends LineParser {
   idLimit = Number.POSITIVE_INFINITY;
   maxId = -1;
   maxIdLine = 0;
+  /** bytes handed to parseLines so far, and the source's total when known (for the capacity estimate) */
+  bytesParsed = 0;
+  totalBytes = 0;
 
   parseLines(bytes: Uint8Array, start: number, end: number): void {
     const arcs = this.arcs;
+    if (this.totalBytes > 0 && this.bytesParsed > 0) {
+      // arcs per byte so far, times the whole file, plus a little: one growth instead of several
+      arcs.expected = Math.ceil(((arcs.count + 1) / this.bytesParsed) * this.totalBytes * 1.02);
+    }
+    this.bytesParsed += end - start;
     let p = start;
     while (p < end) {
       this.line++;
@@ -169,12 +177,15 @@ class EdgeListParser extends LineParser {
 export interface EdgeListOptions {
   name?: string;
   remap?: RemapMode;
+  /** the uncompressed size of the source when known: lets the arc arrays grow once, not by doubling */
+  totalBytes?: number;
 }
 
 /** Parse edge-list text into arc arrays (validated; ready for `buildGraph(..., { trusted: true })`). */
 export function readEdgeList(chunks: Iterable<Uint8Array>, options: EdgeListOptions = {}): ArcArrays {
   const name = options.name ?? '<edge list>';
   const parser = new EdgeListParser(name);
+  parser.totalBytes = options.totalBytes ?? 0;
   const bytes = feedLines(parser, chunks);
   const arcs = parser.arcs;
   if (bytes === 0) throw parser.error(ErrorCode.INPUT_EMPTY, 'the file is empty', undefined, 1);

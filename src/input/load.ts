@@ -3,7 +3,7 @@
  * with `fs.readSync`, so the text is never held whole (gzip: 1 MiB compressed chunks, inflated one
  * at a time). Browsers use the same parsers through `parseGraphBytes` on fetched bytes.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { ErrorCode, InputError } from '../errors.js';
 import type { WasmHost } from '../memory/host.js';
 import type { NeuromorphicGraph } from './graph.js';
@@ -67,6 +67,14 @@ function* fileChunks(path: string, chunkBytes: number, reuse: boolean, onProgres
   }
 }
 
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (cause) {
+    throw ioError(path, cause);
+  }
+}
+
 function readWholeFile(path: string): Uint8Array {
   const parts: Uint8Array[] = [];
   let length = 0;
@@ -99,7 +107,7 @@ export function loadGraph(host: WasmHost, path: string, options: LoadOptions = {
   }
   const gzip = implied.gzip;
   const chunks = fileChunks(path, gzip ? GZIP_CHUNK_BYTES : TEXT_CHUNK_BYTES, !gzip, options.onProgress);
-  const parseOptions = { name, remap: options.remap, gzip };
+  const parseOptions = { name, remap: options.remap, gzip, sizeHint: gzip ? 0 : fileSize(path) };
   const arcs = readGraphArcs(chunks, implied.format, parseOptions);
   if (options.neurons === undefined) return finishGraph(host, arcs, parseOptions);
   const neuronsPath = options.neurons;

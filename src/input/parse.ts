@@ -35,6 +35,8 @@ export interface ParseOptions {
   neurons?: ByteSource;
   /** name of the neuron table in error messages */
   neuronsName?: string;
+  /** the text's size in bytes when known (a hint that lets arc arrays grow once); default: the array's length */
+  sizeHint?: number;
 }
 
 export interface ParseGraphOptions extends ParseOptions {
@@ -105,6 +107,11 @@ function* detectGzip(source: Iterable<Uint8Array>, name: string): Generator<Uint
   yield* isGzip(first.value) ? gunzipChunks(rest, name) : rest;
 }
 
+function sizeHintOf(source: ByteSource, options: ParseOptions): number {
+  if (options.sizeHint !== undefined) return options.sizeHint;
+  return source instanceof Uint8Array && !isGzip(source) ? source.length : 0;
+}
+
 /** Add the neuron table (if any) and build the graph from arcs the parser already validated. */
 export function finishGraph(host: WasmHost, arcs: ArcArrays, options: ParseOptions): NeuromorphicGraph {
   const input: ArcArrays = { ...arcs };
@@ -123,7 +130,7 @@ export function finishGraph(host: WasmHost, arcs: ArcArrays, options: ParseOptio
 export function parseEdgeList(host: WasmHost, source: ByteSource, options: ParseOptions = {}): NeuromorphicGraph {
   checkOptions(options);
   const name = options.name ?? '<edge list>';
-  return finishGraph(host, readEdgeList(textChunks(source, name, options.gzip), { name, remap: options.remap }), options);
+  return finishGraph(host, readEdgeList(textChunks(source, name, options.gzip), { name, remap: options.remap, totalBytes: sizeHintOf(source, options) }), options);
 }
 
 /** Parse a Matrix Market coordinate file into a graph. */
@@ -145,7 +152,7 @@ export function readGraphArcs(source: ByteSource, format: GraphFormat, options: 
   checkOptions(options);
   const name = options.name ?? `<${format}>`;
   const chunks = textChunks(source, name, options.gzip);
-  if (format === 'el') return readEdgeList(chunks, { name, remap: options.remap });
+  if (format === 'el') return readEdgeList(chunks, { name, remap: options.remap, totalBytes: sizeHintOf(source, options) });
   if (format === 'mtx') return readMatrixMarket(chunks, { name });
   return readMetis(chunks, { name });
 }
