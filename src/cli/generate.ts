@@ -7,6 +7,7 @@ import { writeFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ErrorCode, InputError, OptionsError } from '../errors.js';
 import { generateBrunel } from '../generate/brunel.js';
+import { generateCuba } from '../generate/cuba.js';
 import { generateErdosRenyi } from '../generate/er.js';
 import { generateRmat, type GeneratedWeights } from '../generate/rmat.js';
 import { writeEdgeList, writeNeuronTable } from '../generate/write.js';
@@ -39,6 +40,7 @@ export interface GenerateFlags {
   j?: string;
   delay?: string;
   eta?: string;
+  noise?: string;
 }
 
 /** Which flags each generator understands; others are refused so a typo cannot pass unnoticed. */
@@ -46,7 +48,7 @@ const FLAGS_OF: Record<GeneratorName, (keyof GenerateFlags)[]> = {
   rmat: ['scale', 'edgeFactor', 'a', 'b', 'c', 'permute', 'weights'],
   er: ['n', 'p', 'm', 'weights'],
   brunel: ['scale', 'ne', 'ni', 'epsilon', 'g', 'j', 'delay', 'eta'],
-  cuba: ['n'],
+  cuba: ['n', 'p', 'delay', 'noise'],
 };
 
 const FLAG_NAMES: Record<string, string> = { edgeFactor: '--edge-factor', permute: '--no-permute' };
@@ -103,7 +105,13 @@ function generate(kind: GeneratorName, flags: GenerateFlags, seed: bigint): ArcA
         seed,
       });
     case 'cuba':
-      throw new OptionsError('generate cuba', 'is not available yet (the CUBA generator is still being written)');
+      return generateCuba({
+        n: optional(flags.n, (t) => integerOption('--n', t, 1)),
+        p: optional(flags.p, (t) => numberOption('--p', t, 0, 1)),
+        delay: optional(flags.delay, (t) => integerOption('--delay', t, 1, 65535)),
+        noise: optional(flags.noise, (t) => integerOption('--noise', t, 0)),
+        seed,
+      });
   }
 }
 

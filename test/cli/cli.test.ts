@@ -309,6 +309,17 @@ describe('neuromesh generate', () => {
     expect(Array.from(fromSnapshot.outOffsets)).toEqual(Array.from(fromText.outOffsets));
   });
 
+  it('cuba: the edge list with its neuron table and the snapshot run to the same spike counts', async () => {
+    expect((await cli('generate', 'cuba', '--n', '400', '--p', '0.05', '--seed', '3', '--out', temp('cuba.el'))).code).toBe(0);
+    expect((await cli('generate', 'cuba', '--n', '400', '--p', '0.05', '--seed', '3', '--out', temp('cuba.nmg'))).code).toBe(0);
+    const fromText = await cli('run', temp('cuba.el'), '--neurons', temp('cuba.neurons.tsv'), '--algo', 'lif', '--steps', '400', '--out', temp('cuba-text.json'));
+    const fromSnapshot = await cli('run', temp('cuba.nmg'), '--algo', 'lif', '--steps', '400', '--out', temp('cuba-nmg.json'));
+    expect([fromText.code, fromSnapshot.code]).toEqual([0, 0]);
+    const counts = JSON.parse(readFileSync(temp('cuba-text.json'), 'utf8')).values as number[];
+    expect(counts.length).toBe(400);
+    expect(JSON.parse(readFileSync(temp('cuba-nmg.json'), 'utf8')).values).toEqual(counts);
+  });
+
   it('brunel writes a neuron table next to the edge list; a snapshot carries the neurons itself', async () => {
     const el = temp('net.el.gz');
     const outcome = await cli('generate', 'brunel', '--ne', '200', '--out', el);
