@@ -18,6 +18,13 @@ export { MAX_LINE_BYTES } from './input/lines.js';
 export { saveGraphSnapshot, parseGraphSnapshot, SNAPSHOT_FORMAT_VERSION, SNAPSHOT_IDENTIFIER } from './input/snapshot.js';
 // --- execute (single-worker runs) ---
 export * from './execute/lif.js';
+export { runAlgorithm } from './execute/single.js';
+export { runPagerank } from './execute/pagerank.js';
+export { runBfs, type BfsOptions } from './execute/bfs.js';
+export { runSssp, checkNonNegativeWeights } from './execute/sssp.js';
+export { runWcc, CHUNK_ARCS, type WccOptions } from './execute/wcc.js';
+export { graphKernels, warmUpKernels, type GraphKernels } from './execute/kernels.js';
+export { DEFAULT_DAMPING, DEFAULT_ITERATIONS, DEFAULT_SOURCE, DEFAULT_TOLERANCE } from './execute/options.js';
 // --- generate ---
 export { generateRmat, MAX_INT_WEIGHT, type RmatOptions, type GeneratedWeights } from './generate/rmat.js';
 export { generateErdosRenyi, type ErdosRenyiParameters } from './generate/er.js';
@@ -26,6 +33,7 @@ export * from './generate/brunel.js';
 export * from './generate/cuba.js';
 // --- oracle ---
 export * from './oracle/lif.js';
+export { exactSumOracle, pagerankOracle, pagerankNaive, bfsOracle, ssspOracle, wccOracle, type OracleArcs } from './oracle/index.js';
 
 export async function createHost(options: HostOptions & { wasmUrl?: URL | string } = {}): Promise<WasmHost> {
   return new WasmHost(await loadKernelModule(options.wasmUrl), options);

@@ -19,6 +19,13 @@ export { saveGraphSnapshot, parseGraphSnapshot, SNAPSHOT_FORMAT_VERSION, SNAPSHO
 export { loadGraph, type LoadOptions } from './input/load.js';
 // --- execute (single-worker runs) ---
 export * from './execute/lif.js';
+export { runAlgorithm } from './execute/single.js';
+export { runPagerank } from './execute/pagerank.js';
+export { runBfs, type BfsOptions } from './execute/bfs.js';
+export { runSssp, checkNonNegativeWeights } from './execute/sssp.js';
+export { runWcc, CHUNK_ARCS, type WccOptions } from './execute/wcc.js';
+export { graphKernels, warmUpKernels, type GraphKernels } from './execute/kernels.js';
+export { DEFAULT_DAMPING, DEFAULT_ITERATIONS, DEFAULT_SOURCE, DEFAULT_TOLERANCE } from './execute/options.js';
 // --- generate ---
 export { generateRmat, MAX_INT_WEIGHT, type RmatOptions, type GeneratedWeights } from './generate/rmat.js';
 export { generateErdosRenyi, type ErdosRenyiParameters } from './generate/er.js';
@@ -28,6 +35,7 @@ export * from './generate/brunel.js';
 export * from './generate/cuba.js';
 // --- oracle ---
 export * from './oracle/lif.js';
+export { exactSumOracle, pagerankOracle, pagerankNaive, bfsOracle, ssspOracle, wccOracle, type OracleArcs } from './oracle/index.js';
 
 /** A host with one shared memory and the kernels instantiated on this thread. */
 export function createHostSync(options: HostOptions = {}): WasmHost {
