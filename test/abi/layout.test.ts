@@ -20,7 +20,8 @@ function assemblyConstants(): Map<string, number> {
 describe('layout constants', () => {
   it('assembly/layout.ts and src/memory/layout.ts agree on every numeric constant', () => {
     const assembly = assemblyConstants();
-    const typescript = new Map(Object.entries(layout).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+    const typescript = new Map<string, number>();
+    for (const [name, value] of Object.entries(layout)) if (typeof value === 'number') typescript.set(name, value);
     expect(assembly.size).toBeGreaterThan(10);
     expect([...assembly.keys()].sort()).toEqual([...typescript.keys()].sort());
     for (const [name, value] of assembly) expect(value, name).toBe(typescript.get(name));
