@@ -269,7 +269,7 @@ export async function rasterSha256(result: Pick<AlgorithmResult, 'spikes'>, n: n
 }
 
 /** The T × n raster of 0/1 bytes of a spike list (row t − 1 = step t). */
-export function rasterBytes(raster: SpikeRaster, n: number, steps: number): Uint8Array {
+export function rasterBytes(raster: SpikeRaster, n: number, steps: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(n * steps);
   const { steps: spikeSteps, neurons } = raster;
   for (let k = 0; k < neurons.length; k++) {
