@@ -45,6 +45,7 @@ class EdgeListParser extends LineParser {
       let byte = bytes[p]!;
       while (byte === 32 || byte === 9 || byte === 13) byte = bytes[++p]!;
       if (byte === 10) {
+        this.checkLength(p);
         p++;
         continue;
       }
@@ -55,6 +56,7 @@ class EdgeListParser extends LineParser {
       if (isBlank(byte)) {
         while (isBlank(bytes[p]!)) p++;
         if (bytes[p] === 10) {
+          this.checkLength(p);
           p++;
           continue;
         }

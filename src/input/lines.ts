@@ -76,6 +76,7 @@ export abstract class LineParser {
       }
       byte = bytes[++p]!;
     }
+    this.checkLength(p);
     return p + 1;
   }
 

@@ -38,6 +38,7 @@ class MatrixMarketParser extends LineParser {
       let byte = bytes[p]!;
       while (isBlank(byte)) byte = bytes[++p]!;
       if (byte === 10) {
+        this.checkLength(p);
         p++;
         continue;
       }

@@ -40,6 +40,7 @@ class MetisParser extends LineParser {
       }
       if (!this.arcs) {
         if (byte === 10) {
+          this.checkLength(q);
           p = q + 1;
           continue;
         }

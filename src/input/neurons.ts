@@ -46,6 +46,7 @@ class NeuronTableParser extends LineParser {
       let q = p;
       while (isBlank(bytes[q]!)) q++;
       if (bytes[q] === 10) {
+        this.checkLength(q);
         p = q + 1;
         continue;
       }

@@ -9,7 +9,7 @@ import type { WasmHost } from '../memory/host.js';
 import { REMAP_MODES, type RemapMode } from './arcs.js';
 import { readEdgeList } from './edgelist.js';
 import { buildGraph, type ArcArrays, type NeuromorphicGraph } from './graph.js';
-import { gunzipChunks, isGzip } from './gzip.js';
+import { isGzip, withText } from './gzip.js';
 import { chunksOf, type ByteSource } from './lines.js';
 import { readMatrixMarket } from './matrixmarket.js';
 import { readMetis } from './metis.js';
@@ -76,35 +76,33 @@ function checkOptions(options: ParseOptions): void {
   }
 }
 
-/** Chunks of text: gunzipped when asked, or when the first bytes are the gzip magic number. */
-function textChunks(source: ByteSource, name: string, gzip: boolean | undefined): Iterable<Uint8Array> {
-  if (gzip === true) return gunzipChunks(chunksOf(source), name);
-  if (gzip === false) return chunksOf(source);
-  if (source instanceof Uint8Array) return isGzip(source) ? gunzipChunks([source], name) : [source];
-  return detectGzip(source, name);
-}
-
-function* detectGzip(source: Iterable<Uint8Array>, name: string): Generator<Uint8Array> {
+/**
+ * Run a parser over the text of `source`: gunzipped when asked, or when the first bytes are the
+ * gzip magic number (no text file starts with byte 0x1f).
+ */
+function withSourceText<T>(source: ByteSource, name: string, gzip: boolean | undefined, parse: (chunks: Iterable<Uint8Array>) => T): T {
+  if (gzip !== undefined) return withText(chunksOf(source), name, gzip, parse);
+  if (source instanceof Uint8Array) return withText([source], name, isGzip(source), parse);
+  // peek at the first non-empty chunk, then hand on an iterable that starts with it
   const iterator = source[Symbol.iterator]();
   let first = iterator.next();
   while (!first.done && first.value.length === 0) first = iterator.next();
-  if (first.done) return;
+  if (first.done) return parse([]);
+  const head = first.value;
   const rest: Iterable<Uint8Array> = {
     [Symbol.iterator]: () => {
       let started = false;
       return {
         next: () => {
-          if (!started) {
-            started = true;
-            return first;
-          }
-          return iterator.next();
+          if (started) return iterator.next();
+          started = true;
+          return { value: head, done: false };
         },
+        return: (value?: unknown) => iterator.return?.(value) ?? { value: undefined, done: true },
       };
     },
   };
-  // a gzip stream split before its second byte is not worth detecting: treat it as text
-  yield* isGzip(first.value) ? gunzipChunks(rest, name) : rest;
+  return withText(rest, name, isGzip(head), parse);
 }
 
 function sizeHintOf(source: ByteSource, options: ParseOptions): number {
@@ -117,11 +115,8 @@ export function finishGraph(host: WasmHost, arcs: ArcArrays, options: ParseOptio
   const input: ArcArrays = { ...arcs };
   if (options.neurons !== undefined) {
     const tableName = options.neuronsName ?? '<neuron table>';
-    input.neurons = parseNeuronTable(textChunks(options.neurons, tableName, undefined), {
-      n: arcs.n,
-      vertexIds: arcs.vertexIds ?? null,
-      name: tableName,
-    });
+    const table = { n: arcs.n, vertexIds: arcs.vertexIds ?? null, name: tableName };
+    input.neurons = withSourceText(options.neurons, tableName, undefined, (chunks) => parseNeuronTable(chunks, table));
   }
   return buildGraph(host, input, { trusted: true });
 }
@@ -130,31 +125,34 @@ export function finishGraph(host: WasmHost, arcs: ArcArrays, options: ParseOptio
 export function parseEdgeList(host: WasmHost, source: ByteSource, options: ParseOptions = {}): NeuromorphicGraph {
   checkOptions(options);
   const name = options.name ?? '<edge list>';
-  return finishGraph(host, readEdgeList(textChunks(source, name, options.gzip), { name, remap: options.remap, totalBytes: sizeHintOf(source, options) }), options);
+  const totalBytes = sizeHintOf(source, options);
+  return finishGraph(host, withSourceText(source, name, options.gzip, (chunks) => readEdgeList(chunks, { name, remap: options.remap, totalBytes })), options);
 }
 
 /** Parse a Matrix Market coordinate file into a graph. */
 export function parseMatrixMarket(host: WasmHost, source: ByteSource, options: ParseOptions = {}): NeuromorphicGraph {
   checkOptions(options);
   const name = options.name ?? '<matrix market>';
-  return finishGraph(host, readMatrixMarket(textChunks(source, name, options.gzip), { name }), options);
+  return finishGraph(host, withSourceText(source, name, options.gzip, (chunks) => readMatrixMarket(chunks, { name })), options);
 }
 
 /** Parse a METIS `.graph` file into a graph. */
 export function parseMetis(host: WasmHost, source: ByteSource, options: ParseOptions = {}): NeuromorphicGraph {
   checkOptions(options);
   const name = options.name ?? '<metis>';
-  return finishGraph(host, readMetis(textChunks(source, name, options.gzip), { name }), options);
+  return finishGraph(host, withSourceText(source, name, options.gzip, (chunks) => readMetis(chunks, { name })), options);
 }
 
 /** Parse arcs of any text format without building (for callers that add to them first). */
 export function readGraphArcs(source: ByteSource, format: GraphFormat, options: ParseOptions = {}): ArcArrays {
   checkOptions(options);
   const name = options.name ?? `<${format}>`;
-  const chunks = textChunks(source, name, options.gzip);
-  if (format === 'el') return readEdgeList(chunks, { name, remap: options.remap, totalBytes: sizeHintOf(source, options) });
-  if (format === 'mtx') return readMatrixMarket(chunks, { name });
-  return readMetis(chunks, { name });
+  const totalBytes = sizeHintOf(source, options);
+  return withSourceText(source, name, options.gzip, (chunks) => {
+    if (format === 'el') return readEdgeList(chunks, { name, remap: options.remap, totalBytes });
+    if (format === 'mtx') return readMatrixMarket(chunks, { name });
+    return readMetis(chunks, { name });
+  });
 }
 
 /**
