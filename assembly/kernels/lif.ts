@@ -131,6 +131,74 @@ const STATE_LIMIT: i64 = (<i64>1) << LIF_STATE_LIMIT_BITS;
   return events;
 }
 
+/** `written` after an update that overflowed (the spike buffer never holds 2^32 − 1 ids). */
+const OVERFLOWED: u32 = 0xffffffff;
+
+/**
+ * Update every neuron for one step in id order, appending the spiking ids at `ids[written ..]`.
+ * Returns the new `written`, or OVERFLOWED with the neuron stored in the control block's error slot. `uniform` (a constant at each call site) means
+ * every neuron shares the record at `params`, so its fields are read once, outside the loop.
+ */
+// @ts-ignore: decorator
+@inline function updateNeurons(
+  uniform: bool,
+  control: usize,
+  n: u32,
+  step: u32,
+  seed: u64,
+  arrivals: usize,
+  params: usize,
+  paramStride: usize,
+  current: usize,
+  voltage: usize,
+  refractory: usize,
+  spikeCounts: usize,
+  ids: usize,
+  written: u32,
+): u32 {
+  const sharedKeepU = 4096 - <i64>load<i32>(params, NEURON_DU << 2);
+  const sharedKeepV = 4096 - <i64>load<i32>(params, NEURON_DV << 2);
+  const sharedBias = <i64>load<i32>(params, NEURON_BIAS << 2);
+  const sharedAmplitude = load<i32>(params, NEURON_NOISE << 2);
+  const sharedThreshold = <i64>load<i32>(params, NEURON_VTH << 2);
+  const sharedRefractory = load<i32>(params, NEURON_REFRACTORY << 2);
+  for (let i: u32 = 0; i < n; i++) {
+    const index = <usize>i;
+    const arrivalSlot = arrivals + (index << 3);
+    const arrived = load<i64>(arrivalSlot);
+    store<i64>(arrivalSlot, 0); // the row is reused for step + D
+    const record = params + index * paramStride;
+    const keepU = uniform ? sharedKeepU : 4096 - <i64>load<i32>(record, NEURON_DU << 2);
+    const keepV = uniform ? sharedKeepV : 4096 - <i64>load<i32>(record, NEURON_DV << 2);
+    const bias = uniform ? sharedBias : <i64>load<i32>(record, NEURON_BIAS << 2);
+    const amplitude = uniform ? sharedAmplitude : load<i32>(record, NEURON_NOISE << 2);
+    const u = decay(load<i64>(current + (index << 3)), keepU) + arrived;
+    let v = decay(load<i64>(voltage + (index << 3)), keepV) + u + bias;
+    if (amplitude != 0) v += noiseOf(seed, i, step, amplitude);
+    // Bounds (see layout.ts): |u|, |v| < 2^61 on entry and |arrivals| ≤ 2^62 keep these sums
+    // below 2^63, so the check sees the true values, never wrapped ones.
+    if (u >= STATE_LIMIT || u <= -STATE_LIMIT || v >= STATE_LIMIT || v <= -STATE_LIMIT) {
+      store<u32>(control, i, LIF_ERROR_NEURON);
+      return OVERFLOWED;
+    }
+    const held = load<i32>(refractory + (index << 2));
+    if (held > 0) {
+      v = 0;
+      store<i32>(refractory + (index << 2), held - 1);
+    } else if (v > (uniform ? sharedThreshold : <i64>load<i32>(record, NEURON_VTH << 2))) {
+      v = 0; // u is not reset
+      store<i32>(refractory + (index << 2), uniform ? sharedRefractory : load<i32>(record, NEURON_REFRACTORY << 2));
+      store<u32>(ids + ((<usize>written) << 2), i);
+      written++;
+      const countSlot = spikeCounts + (index << 2);
+      store<i32>(countSlot, load<i32>(countSlot) + 1);
+    }
+    store<i64>(current + (index << 3), u);
+    store<i64>(voltage + (index << 3), v);
+  }
+  return written;
+}
+
 /** Run steps firstStep .. firstStep + maxSteps − 1 (1-based, lif-model.md) or fewer; see header. */
 export function lif_run(control: usize, firstStep: u32, maxSteps: u32): i32 {
   const n = load<u32>(control, LIF_N);
@@ -164,39 +232,14 @@ export function lif_run(control: usize, firstStep: u32, maxSteps: u32): i32 {
     const arrivals = ring + ((<usize>rowNow * <usize>n) << 3);
     const stepStart = written;
 
-    for (let i: u32 = 0; i < n; i++) {
-      const index = <usize>i;
-      const arrivalSlot = arrivals + (index << 3);
-      const arrived = load<i64>(arrivalSlot);
-      store<i64>(arrivalSlot, 0); // the row is reused for step + D
-      const record = params + index * paramStride;
-      const u = decay(load<i64>(current + (index << 3)), 4096 - <i64>load<i32>(record, NEURON_DU << 2)) + arrived;
-      let v = decay(load<i64>(voltage + (index << 3)), 4096 - <i64>load<i32>(record, NEURON_DV << 2)) + u + <i64>load<i32>(record, NEURON_BIAS << 2);
-      const amplitude = load<i32>(record, NEURON_NOISE << 2);
-      if (amplitude != 0) v += noiseOf(seed, i, step, amplitude);
-      // Bounds (see layout.ts): |u|, |v| < 2^61 on entry and |arrivals| ≤ 2^62 keep these sums
-      // below 2^63, so the check sees the true values, never wrapped ones.
-      if (u >= STATE_LIMIT || u <= -STATE_LIMIT || v >= STATE_LIMIT || v <= -STATE_LIMIT) {
-        store<u32>(control, i, LIF_ERROR_NEURON);
-        store<u32>(control, step, LIF_ERROR_STEP);
-        store<u32>(control, written, LIF_SPIKES_WRITTEN);
-        store<u64>(control, events, LIF_SYNAPTIC_EVENTS);
-        return LIF_STATUS_OVERFLOW;
-      }
-      const held = load<i32>(refractory + (index << 2));
-      if (held > 0) {
-        v = 0;
-        store<i32>(refractory + (index << 2), held - 1);
-      } else if (v > <i64>load<i32>(record, NEURON_VTH << 2)) {
-        v = 0; // u is not reset
-        store<i32>(refractory + (index << 2), load<i32>(record, NEURON_REFRACTORY << 2));
-        store<u32>(ids + ((<usize>written) << 2), i);
-        written++;
-        const countSlot = spikeCounts + (index << 2);
-        store<i32>(countSlot, load<i32>(countSlot) + 1);
-      }
-      store<i64>(current + (index << 3), u);
-      store<i64>(voltage + (index << 3), v);
+    written = paramStride == 0
+      ? updateNeurons(true, control, n, step, seed, arrivals, params, 0, current, voltage, refractory, spikeCounts, ids, written)
+      : updateNeurons(false, control, n, step, seed, arrivals, params, paramStride, current, voltage, refractory, spikeCounts, ids, written);
+    if (written == OVERFLOWED) {
+      store<u32>(control, step, LIF_ERROR_STEP);
+      store<u32>(control, 0, LIF_SPIKES_WRITTEN);
+      store<u64>(control, events, LIF_SYNAPTIC_EVENTS);
+      return LIF_STATUS_OVERFLOW;
     }
 
     if (written > stepStart) {

@@ -160,8 +160,11 @@ export function runLif(graph: NeuromorphicGraph, options: AlgorithmOptions = {})
     put(LIF_DELAY_KIND, graph.delayType);
     put(LIF_CONSTANT_DELAY, graph.delayType === DELAY_CONSTANT ? graph.constantDelay : 0);
     put(LIF_RING_ROWS, rows);
+    // A table whose records are all equal (generated networks) runs as one shared record: the
+    // kernel then reads the parameters once per step instead of once per neuron.
+    const shared = !graph.hasNeuronTable || recordsAllEqual(graph.neuronRecords!);
     put(LIF_PARAMS, params);
-    put(LIF_PARAM_STRIDE, graph.hasNeuronTable ? NEURON_STRIDE * 4 : 0);
+    put(LIF_PARAM_STRIDE, shared ? 0 : NEURON_STRIDE * 4);
     put(LIF_CURRENT, current);
     put(LIF_VOLTAGE, voltage);
     put(LIF_REFRACTORY, refractory);
@@ -223,6 +226,11 @@ export function runLif(graph: NeuromorphicGraph, options: AlgorithmOptions = {})
   } finally {
     host.arena.release(mark);
   }
+}
+
+function recordsAllEqual(records: Int32Array): boolean {
+  for (let k = NEURON_STRIDE; k < records.length; k++) if (records[k] !== records[k - NEURON_STRIDE]) return false;
+  return true;
 }
 
 /** Grows a raster by bulk copies of each call's spike ids (no per-spike JavaScript but the step fill). */

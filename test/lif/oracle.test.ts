@@ -45,7 +45,13 @@ function randomCase(prng: Prng, index: number): Case {
     delays = src.map(() => (prng.nextFloat() < 0.2 ? 256 + prng.nextInt(40) : 1 + prng.nextInt(5)));
     steps = 300 + prng.nextInt(60);
   }
-  const column = (make: () => number) => Array.from({ length: n }, make);
+  // Every fifth case gives all neurons one record: the kernel's shared-parameter loop.
+  const shared = index % 5 === 4;
+  const column = (make: () => number) => {
+    if (!shared) return Array.from({ length: n }, make);
+    const value = make();
+    return new Array<number>(n).fill(value);
+  };
   const neurons = {
     du: column(() => pick(prng, [0, 4096, 1024], 0, 4096)),
     dv: column(() => pick(prng, [0, 4096, 256], 0, 4096)),
@@ -73,8 +79,10 @@ describe('LIF kernel vs BigInt oracle (seeded)', () => {
     const prng = new Prng(20260501);
     const kinds = new Set<string>();
     let spikes = 0;
+    let sharedCases = 0;
     for (let index = 0; index < 360; index++) {
       const { input, steps, seed } = randomCase(prng, index);
+      if (index % 5 === 4 && input.n > 1) sharedCases++;
       const mark = host.arena.mark();
       const graph = buildGraph(host, input);
       kinds.add(`${graph.weightType}/${graph.delayType}`);
@@ -90,6 +98,7 @@ describe('LIF kernel vs BigInt oracle (seeded)', () => {
     // every weight and delay storage kind was exercised, and the networks did spike
     for (const w of [WEIGHT_UNIT, WEIGHT_I32]) for (const d of [DELAY_CONSTANT, DELAY_U8, DELAY_U16]) expect(kinds).toContain(`${w}/${d}`);
     expect(spikes).toBeGreaterThan(5000);
+    expect(sharedCases).toBeGreaterThan(50);
   });
 
   it('agrees on chunk boundaries: long runs with many spikes per step', () => {
