@@ -4,7 +4,8 @@
  * fetched bytes. Order of work: parse the arcs, then the neuron table (its ids are the graph
  * file's ids, so it needs the remapping), then build the graph once.
  */
-import { ErrorCode, InputError, OptionsError } from '../errors.js';
+import { ErrorCode, InputError, OptionsError, ResourceError } from '../errors.js';
+import { NEURON_STRIDE } from '../memory/layout.js';
 import type { WasmHost } from '../memory/host.js';
 import { REMAP_MODES, type RemapMode } from './arcs.js';
 import { readEdgeList } from './edgelist.js';
@@ -118,7 +119,30 @@ export function finishGraph(host: WasmHost, arcs: ArcArrays, options: ParseOptio
     const table = { n: arcs.n, vertexIds: arcs.vertexIds ?? null, name: tableName };
     input.neurons = withSourceText(options.neurons, tableName, undefined, (chunks) => parseNeuronTable(chunks, table));
   }
+  reserveMemory(host, input);
   return buildGraph(host, input, { trusted: true });
+}
+
+/**
+ * Grow the shared memory to what the graph will need before anything is allocated, so that a
+ * header declaring more vertices or arcs than this host can hold fails at once, as bad input,
+ * instead of after large allocations (or with an untyped RangeError on the JavaScript heap).
+ */
+function reserveMemory(host: WasmHost, input: ArcArrays): void {
+  const { n } = input;
+  const m = input.src.length;
+  const bytes = 8 * (n + 1) + 8 * m + (input.weights ? 8 * m : 0) + (input.delays ? 2 * m : 0) + (input.neurons ? 4 * NEURON_STRIDE * n : 0) + 64 * 8;
+  try {
+    host.arena.ensure(host.arena.end + bytes);
+  } catch (cause) {
+    if (!(cause instanceof ResourceError)) throw cause;
+    throw new InputError(
+      ErrorCode.INPUT_RANGE,
+      `a graph of n = ${n} vertices and m = ${m} arcs needs about ${bytes} bytes of shared memory, more than this host can hold`,
+      { file: input.name, field: 'n' },
+      { cause },
+    );
+  }
 }
 
 /** Parse an edge list (`src dst [weight [delay]]` per line) into a graph. */

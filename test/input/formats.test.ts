@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import Graph from 'graphology';
+import { DirectedGraph, MultiGraph } from 'graphology';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createHostSync,
@@ -247,7 +247,7 @@ describe('parseGraphBytes and loadGraph', () => {
 
 describe('graphology import', () => {
   it('maps string keys in iteration order; undirected edges give two arcs, an undirected self-loop one', () => {
-    const graph = new Graph({ type: 'mixed', multi: true });
+    const graph = new MultiGraph({ type: 'mixed' });
     graph.addNode('a');
     graph.addNode('b');
     graph.addNode('c');
@@ -268,14 +268,14 @@ describe('graphology import', () => {
   });
 
   it('keeps dense integer keys as ids and remaps sparse integer keys by rank', () => {
-    const dense = new Graph();
+    const dense = new DirectedGraph();
     for (const key of ['2', '0', '1']) dense.addNode(key);
     dense.addEdge('2', '0');
     const imported = fromGraphology(host, dense);
     expect(imported.graph.vertexIds).toBeNull();
     expect(arcsOf(imported.graph)).toEqual([[2, 0]]);
     expect(imported.graph.weightType).toBe(WEIGHT_UNIT);
-    const sparse = new Graph();
+    const sparse = new DirectedGraph();
     sparse.addNode('10');
     sparse.addNode('5');
     sparse.addEdge('10', '5', { w: 0.5 });
