@@ -145,6 +145,23 @@ describe('LIF fixtures (hand-checked)', () => {
     expect(bare.perSuperstep.length).toBe(20);
   });
 
+  it('runs the empty graph and zero steps; reports progress up to the last step', () => {
+    const empty = runLif(buildGraph(host, { n: 0, src: [], dst: [] }), { steps: 10, recordSpikes: true });
+    expect(empty.values.length).toBe(0);
+    expect(empty.spikes!.neurons.length).toBe(0);
+    expect(empty.perSuperstep.length).toBe(10);
+    const graph = buildGraph(host, { n: 3, src: [0], dst: [1], neurons: { bias: [30000, 0, 0] } });
+    const none = runLif(graph, { steps: 0 });
+    expect(Array.from(none.values)).toEqual([0, 0, 0]);
+    expect(none.spikes).toBeUndefined();
+    const progress: number[] = [];
+    // neuron 0: bias 30000 > vth 20000 from step 1 on, refractory 0: spikes every step
+    const busy = runLif(graph, { steps: 200, onProgress: (done, total) => progress.push(done / total) });
+    expect(busy.values[0]).toBe(200);
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.length).toBeGreaterThan(1); // driven in several bounded calls
+  });
+
   it('counts synaptic events as spikes times out-degree', () => {
     // Neuron 0 spikes at 1, 3, 5 (as above) and has out-degree 3: 9 events in 6 steps.
     const driver = { du: 4096, dv: 4096, vth: 0, bias: 1, refractory: 1, noise: 0 };
