@@ -3,6 +3,7 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { buildGraph, createHostSync, ErrorCode, InputError, type NeuromorphicGraph } from '../../src/index.js';
 import { crc32 } from '../../src/input/crc32.js';
 import { parseGraphSnapshot, saveGraphSnapshot, SNAPSHOT_FORMAT_VERSION } from '../../src/input/snapshot.js';
+import { Prng } from '../../src/generate/prng.js';
 
 const host = createHostSync();
 
@@ -165,6 +166,93 @@ describe('graph snapshot', () => {
     expect((errorOf(() => parseGraphSnapshot(host, wrongTarget, 'w.nmg')) as InputError).field).toBe('in_sources');
   });
 });
+
+describe('graph snapshot fuzz (1,000 seeded mutations each)', () => {
+  const original = richGraph();
+  const bytes = saveGraphSnapshot(original);
+  const reference = contents(original);
+
+  /** Overwrite, insert, delete or truncate a few bytes at seeded places. */
+  function mutate(prng: Prng): Uint8Array {
+    let copy = bytes.slice();
+    const edits = 1 + prng.nextInt(4);
+    for (let e = 0; e < edits; e++) {
+      const at = prng.nextInt(copy.length);
+      switch (prng.nextInt(4)) {
+        case 0:
+          copy[at] = prng.nextInt(256);
+          break;
+        case 1: {
+          // a plausible small integer where offsets and lengths live
+          new DataView(copy.buffer).setUint32(at & ~3, prng.nextInt(64), true);
+          break;
+        }
+        case 2:
+          copy = Uint8Array.from([...copy.subarray(0, at), prng.nextInt(256), ...copy.subarray(at)]);
+          break;
+        default:
+          copy = copy.slice(0, at);
+      }
+      if (copy.length < 8) break;
+    }
+    return copy;
+  }
+
+  it('random corruption: an InputError whenever the bytes changed (the checksum catches what the structure checks miss)', () => {
+    const prng = new Prng(2024);
+    let unchanged = 0;
+    for (let trial = 0; trial < 1000; trial++) {
+      const corrupt = mutate(prng);
+      if (corrupt.length === bytes.length && corrupt.every((b, i) => b === bytes[i])) {
+        // an edit that wrote the byte already there: must load as the original
+        expect(contents(parseGraphSnapshot(host, corrupt, 'same.nmg'))).toEqual(reference);
+        unchanged++;
+        continue;
+      }
+      const error = errorOf(() => parseGraphSnapshot(host, corrupt, 'fuzz.nmg'));
+      expect(error, `trial ${trial}`).toBeInstanceOf(InputError);
+    }
+    expect(unchanged).toBeLessThan(50);
+  });
+
+  it('forged snapshots (valid checksum after the mutation): an InputError or a valid graph, never another exception', () => {
+    const prng = new Prng(99);
+    let accepted = 0;
+    for (let trial = 0; trial < 1000; trial++) {
+      const corrupt = mutate(prng);
+      if (corrupt.length < 8 || !hasChecksumField(corrupt)) continue;
+      const forged = resum(corrupt, () => {});
+      let graph: NeuromorphicGraph | undefined;
+      try {
+        graph = parseGraphSnapshot(host, forged, 'forged.nmg');
+      } catch (error) {
+        expect(error, `trial ${trial}: ${String(error)}`).toBeInstanceOf(InputError);
+        continue;
+      }
+      accepted++;
+      // Whatever was accepted obeys the graph's rules: it saves and parses back to itself.
+      expect(contents(parseGraphSnapshot(host, saveGraphSnapshot(graph), 'again.nmg'))).toEqual(contents(graph));
+      const offsets = graph.outOffsets;
+      expect(offsets[graph.n]).toBe(graph.m);
+      expect(graph.outTargets.every((t) => t < graph.n)).toBe(true);
+    }
+    // most forgeries change array contents, which the rules catch; some (a changed weight, say) are valid graphs
+    expect(accepted).toBeLessThan(1000);
+  });
+});
+
+/** Whether the root table's checksum field can be located (the forging helper needs it). */
+function hasChecksumField(bytes: Uint8Array): boolean {
+  try {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const table = view.getUint32(0, true);
+    const vtable = table - view.getInt32(table, true);
+    const relative = view.getUint16(vtable + 6, true);
+    return relative !== 0 && vtable + 8 <= bytes.length && table + relative + 4 <= bytes.length && vtable >= 0;
+  } catch {
+    return false;
+  }
+}
 
 // --- helpers that forge snapshots with a valid checksum, to reach the checks behind it ---
 
