@@ -205,6 +205,9 @@ describe('LIF fixtures (hand-checked)', () => {
       expect((e as InputError).file).toBe('half.el');
       expect((e as InputError).field).toBe('weight');
     }
+    // integer weights beyond i32 are stored as f64: refused, since arrivals could wrap an i64
+    const huge = buildGraph(host, { n: 2, src: [0], dst: [1], weights: [2 ** 40] });
+    expect(() => runLif(huge)).toThrow(expect.objectContaining({ code: ErrorCode.INPUT_RANGE }));
     const fine = buildGraph(host, { n: 1, src: [], dst: [] });
     for (const options of [{ steps: -1 }, { steps: 1.5 }, { steps: 2 ** 32 }, { seed: -1 }, { seed: 1n << 64n }]) {
       expect(() => runLif(fine, options)).toThrow(OptionsError);
