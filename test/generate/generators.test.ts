@@ -42,7 +42,7 @@ describe('generateRmat', () => {
     expect(arcs.src.length).toBe(8 * 4096);
     expect(arcs.dst.length).toBe(8 * 4096);
     expect(arcs.weights).toBeUndefined();
-    expect(Math.max(...arcs.src, ...arcs.dst)).toBeLessThan(4096);
+    expect(Math.max(...Array.from(arcs.src), ...Array.from(arcs.dst))).toBeLessThan(4096);
   });
 
   it('is deterministic for a seed and differs between seeds', () => {
@@ -110,10 +110,10 @@ describe('generateRmat', () => {
   it('draws integer weights in [1, 255] and real weights in [0, 1)', () => {
     const int = generateRmat({ scale: 8, seed: 1, weights: 'int' });
     const real = generateRmat({ scale: 8, seed: 1, weights: 'real' });
-    const ints = [...int.weights!];
+    const ints = Array.from(int.weights!);
     expect(ints.every((w) => Number.isInteger(w) && w >= 1 && w <= MAX_INT_WEIGHT)).toBe(true);
     expect(new Set(ints).size).toBeGreaterThan(200);
-    const reals = [...real.weights!];
+    const reals = Array.from(real.weights!);
     expect(reals.every((w) => w >= 0 && w < 1)).toBe(true);
     expect(reals.some((w) => !Number.isInteger(w * 256))).toBe(true);
   });

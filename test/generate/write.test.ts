@@ -91,9 +91,9 @@ describe('writeNeuronTable', () => {
     const text = readFileSync(path, 'utf8');
     expect(text.split('\n')[0]).toBe('id\tdu\tdv\tvth\tbias\trefractory\tnoise');
     const back = parseNeuronTable(readFileSync(path), { n: 3, name: path });
-    expect([...back.du!]).toEqual(neurons.du);
-    expect([...back.vth!]).toEqual(neurons.vth);
-    expect([...back.noise!]).toEqual(neurons.noise);
-    expect([...back.dv!]).toEqual([NEURON_DEFAULTS.dv, NEURON_DEFAULTS.dv, NEURON_DEFAULTS.dv]);
+    expect(Array.from(back.du!)).toEqual(neurons.du);
+    expect(Array.from(back.vth!)).toEqual(neurons.vth);
+    expect(Array.from(back.noise!)).toEqual(neurons.noise);
+    expect(Array.from(back.dv!)).toEqual([NEURON_DEFAULTS.dv, NEURON_DEFAULTS.dv, NEURON_DEFAULTS.dv]);
   });
 });
