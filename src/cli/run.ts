@@ -198,9 +198,8 @@ async function summary(graph: NeuromorphicGraph, result: AlgorithmResult, values
   switch (result.algorithm) {
     case 'pagerank': {
       lines[0] += result.converged ? ' (converged)' : ' (iteration limit reached)';
-      const order = Array.from({ length: n }, (_, v) => v).sort((a, b) => values[b]! - values[a]! || a - b);
       lines.push('top vertices (vertex score):');
-      for (const v of order.slice(0, 10)) lines.push(`  ${id(v)} ${values[v]}`);
+      for (const v of topVertices(values, 10)) lines.push(`  ${id(v)} ${values[v]}`);
       break;
     }
     case 'bfs':
@@ -238,4 +237,20 @@ async function summary(graph: NeuromorphicGraph, result: AlgorithmResult, values
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The `count` vertices with the largest values, largest first (ties: smaller id first); O(n · count). */
+function topVertices(values: Float64Array | Int32Array, count: number): number[] {
+  const top: number[] = [];
+  const before = (a: number, b: number) => values[a]! > values[b]! || (values[a] === values[b] && a < b);
+  for (let v = 0; v < values.length; v++) {
+    if (top.length === count && !before(v, top[count - 1]!)) continue;
+    let at = Math.min(top.length, count - 1);
+    top[at] = v;
+    while (at > 0 && before(top[at]!, top[at - 1]!)) {
+      [top[at], top[at - 1]] = [top[at - 1]!, top[at]!];
+      at--;
+    }
+  }
+  return top;
 }

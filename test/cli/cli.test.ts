@@ -107,6 +107,13 @@ describe('neuromesh run --out', () => {
     expect(outcome.code).toBe(0);
     expect(outcome.stdout).toMatch(/^wcc: n 34, m 156/);
     expect(outcome.stdout).toMatch(/1 components; largest has 34 vertices/);
+    // PageRank's summary lists the top vertices, largest first: in Zachary's club the two leaders,
+    // the instructor (33) and the administrator (0), rank first and second.
+    const pagerank = (await cli('run', karate, '--algo', 'pagerank')).stdout.split('\n');
+    expect(pagerank[1]).toBe('top vertices (vertex score):');
+    expect(pagerank.slice(2, 4).map((line) => line.trim().split(' ')[0])).toEqual(['33', '0']);
+    const scores = pagerank.slice(2, 12).map((line) => Number(line.trim().split(' ')[1]));
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
   });
 
   it('works the same in a real process', () => {
