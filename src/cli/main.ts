@@ -13,7 +13,7 @@
  * `main` takes its arguments and output functions as parameters so tests can run it in-process;
  * bin/neuromesh.mjs (built JavaScript) and `node --import tsx src/cli/main.ts` both call it.
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { InputError, NeuromeshError, OptionsError } from '../errors.js';
@@ -36,9 +36,19 @@ const defaultIo = (): CliIo => ({
   stderrIsTTY: process.stderr.isTTY === true,
 });
 
+/** The package version (package.json sits two levels up from both src/cli and dist/cli). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 function buildProgram(io: CliIo, host: () => WasmHost): Command {
   const program = new Command('neuromesh');
   program
+    .version(packageVersion(), '-V, --version')
     .description('Graph algorithms and integer LIF simulation on neuromorphic graphs, in WebAssembly on shared memory.')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })

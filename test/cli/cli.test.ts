@@ -220,6 +220,19 @@ describe('neuromesh info', () => {
   });
 });
 
+describe('neuromesh help and version', () => {
+  it('--help and --version print to stdout and exit 0', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/run \[options\] <graph>/);
+    const runHelp = await cli('run', '--help');
+    expect(runHelp.stdout).toMatch(/--algo <name>/);
+    const version = await cli('--version');
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+  });
+});
+
 describe('neuromesh errors', () => {
   it('bad options give exit code 2 and one stderr line naming the option', async () => {
     expectOneLineError(await cli('run', karate, '--algo', 'bfs', '--workers', '0'), /--workers must be a positive integer/);
