@@ -14,6 +14,8 @@ import { MAX_VERTICES, type ArcArrays } from './graph.js';
 import { LineParser, feedLines, isBlank } from './lines.js';
 
 const FIELD_NAMES = ['src', 'dst', 'weight', 'delay'] as const;
+/** consecutive lines the fast path may decline before it is switched off for the file */
+const FAST_TRIES = 64;
 
 class EdgeListParser extends LineParser {
   readonly arcs = new ArcAccumulator();
@@ -40,6 +42,13 @@ class EdgeListParser extends LineParser {
     this.bytesParsed += end - start;
     let p = start;
     while (p < end) {
+      if (this.fastTries > 0 && (this.columns === 2 || this.columns === 3)) {
+        const stop = this.fastLines(bytes, p, end);
+        // a format the fast path never takes (real weights, trailing blanks): stop trying
+        this.fastTries = stop === p ? this.fastTries - 1 : FAST_TRIES;
+        p = stop;
+        if (p >= end) break;
+      }
       this.line++;
       this.lineStart = p;
       let byte = bytes[p]!;
@@ -108,6 +117,92 @@ class EdgeListParser extends LineParser {
       p++;
       if (p - 1 - this.lineStart > 1 << 20) this.checkLength(p - 1);
     }
+  }
+
+  /** attempts left for the fast path before giving up on it for this file */
+  fastTries = FAST_TRIES;
+
+  /**
+   * The common line, `digits blank digits [blank digits]` then '\n' (or CRLF), with ids below 1e9
+   * and a non-negative integer weight, parsed with all state in locals. Returns where it stopped:
+   * the start of the first line it does not take, which the general path then parses (and reports,
+   * when it is bad), so the fast path never decides about an error.
+   */
+  private fastLines(bytes: Uint8Array, start: number, end: number): number {
+    const arcs = this.arcs;
+    if (arcs.wide) return start;
+    const weights = arcs.weights;
+    const weighted = this.columns === 3;
+    if (weighted && !weights) return start;
+    const sources = arcs.src32;
+    const targets = arcs.dst32;
+    const room = sources.length;
+    const limit = Math.min(this.idLimit, 1e9);
+    let count = arcs.count;
+    let line = this.line;
+    let maxId = this.maxId;
+    let maxIdLine = this.maxIdLine;
+    let p = start;
+    let lineStart = start;
+    while (p < end && count < room) {
+      let byte = bytes[p]!;
+      let source = byte - 48;
+      if (source < 0 || source > 9) break;
+      let digits = 1;
+      byte = bytes[++p]!;
+      while (byte >= 48 && byte <= 57) {
+        source = source * 10 + (byte - 48);
+        digits++;
+        byte = bytes[++p]!;
+      }
+      if ((byte !== 32 && byte !== 9) || digits > 9) break;
+      byte = bytes[++p]!;
+      while (byte === 32 || byte === 9) byte = bytes[++p]!;
+      let target = byte - 48;
+      if (target < 0 || target > 9) break;
+      digits = 1;
+      byte = bytes[++p]!;
+      while (byte >= 48 && byte <= 57) {
+        target = target * 10 + (byte - 48);
+        digits++;
+        byte = bytes[++p]!;
+      }
+      if (digits > 9) break;
+      let weight = 0;
+      if (weighted) {
+        if (byte !== 32 && byte !== 9) break;
+        byte = bytes[++p]!;
+        while (byte === 32 || byte === 9) byte = bytes[++p]!;
+        weight = byte - 48;
+        if (weight < 0 || weight > 9) break;
+        digits = 1;
+        byte = bytes[++p]!;
+        while (byte >= 48 && byte <= 57) {
+          weight = weight * 10 + (byte - 48);
+          digits++;
+          byte = bytes[++p]!;
+        }
+        if (digits > 15) break;
+      }
+      if (byte === 13) byte = bytes[++p]!;
+      if (byte !== 10 || source >= limit || target >= limit) break;
+      p++;
+      line++;
+      sources[count] = source;
+      targets[count] = target;
+      if (weighted) weights![count] = weight;
+      count++;
+      if (source > maxId || target > maxId) {
+        maxId = source > target ? source : target;
+        maxIdLine = line;
+      }
+      lineStart = p;
+    }
+    arcs.count = count;
+    this.line = line;
+    this.maxId = maxId;
+    this.maxIdLine = maxIdLine;
+    return lineStart;
   }
 
   /** The first arc line with a weight decides the columns: make room for them. */

@@ -6,6 +6,7 @@ import { DirectedGraph, MultiGraph } from 'graphology';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createHostSync,
+  saveGraphSnapshot,
   DELAY_CONSTANT,
   DELAY_U16,
   fromGraphology,
@@ -242,6 +243,15 @@ describe('parseGraphBytes and loadGraph', () => {
     expect(arcsOf(loadGraph(host, join(scratch, 'a.el.gz')))).toEqual(arcsOf(g));
     expect(loadGraph(host, join(scratch, 'a.graph'), { name: 'metis' }).m).toBe(4);
     expect(arcsOf(loadGraph(host, join(scratch, 'a.MTX')))).toEqual(arcsOf(g));
+  });
+
+  it('loads a .nmg snapshot with the same CSR and weights', () => {
+    const original = parseEdgeList(host, text(EDGE_LIST), { name: 'small.el' });
+    writeFileSync(join(scratch, 'small.nmg'), saveGraphSnapshot(original));
+    const loaded = loadGraph(host, join(scratch, 'small.nmg'));
+    expect([loaded.n, loaded.m]).toEqual([original.n, original.m]);
+    expect(arcsOf(loaded)).toEqual(arcsOf(original));
+    expect(weightsOf(loaded)).toEqual(weightsOf(original));
   });
 });
 
