@@ -3,14 +3,12 @@
  * (`.el`, `.el.gz`; plus `<base>.neurons.tsv` for the spiking networks) or as a snapshot (`.nmg`,
  * which carries the neuron parameters itself). Same options and seed, same bytes.
  */
-import { writeFileSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { ErrorCode, InputError, OptionsError } from '../errors.js';
+import { OptionsError } from '../errors.js';
 import { generateBrunel } from '../generate/brunel.js';
 import { generateCuba } from '../generate/cuba.js';
 import { generateErdosRenyi } from '../generate/er.js';
 import { generateRmat, type GeneratedWeights } from '../generate/rmat.js';
-import { writeEdgeList, writeNeuronTable } from '../generate/write.js';
+import { AtomicFileWriter, writeEdgeList, writeNeuronTable } from '../generate/write.js';
 import { buildGraph, type ArcArrays } from '../input/graph.js';
 import { saveGraphSnapshot } from '../input/snapshot.js';
 import type { WasmHost } from '../memory/host.js';
@@ -142,12 +140,7 @@ export function generateCommand(host: WasmHost, kindText: string, flags: Generat
 }
 
 function writeAtomically(path: string, bytes: Uint8Array): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, bytes);
-    renameSync(temporary, path);
-  } catch (cause) {
-    rmSync(temporary, { force: true });
-    throw new InputError(ErrorCode.INPUT_IO, `cannot write output file: ${(cause as Error).message}`, { file: path }, { cause });
-  }
+  const writer = new AtomicFileWriter(path);
+  writer.writeRaw(bytes);
+  writer.commit();
 }

@@ -4,6 +4,8 @@
  */
 import { AtomicFileWriter } from '../generate/write.js';
 
+export { writeTextFile } from '../generate/write.js';
+
 /** Values per chunk when an array is streamed as JSON. */
 const JSON_CHUNK = 1 << 16;
 
@@ -50,16 +52,4 @@ function writeArray(writer: AtomicFileWriter, values: NumberArray): void {
     writer.write(start === 0 ? text : `,${text}`);
   }
   writer.write(']');
-}
-
-/** Write text produced in pieces, atomically. */
-export function writeLinesFile(path: string, produce: (emit: (text: string) => void) => void): void {
-  const writer = new AtomicFileWriter(path);
-  try {
-    produce((text) => writer.write(text));
-    writer.commit();
-  } catch (error) {
-    writer.abort();
-    throw error;
-  }
 }

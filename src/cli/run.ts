@@ -13,7 +13,7 @@ import { rasterSha256 } from '../execute/lif.js';
 import { loadGraph } from '../input/load.js';
 import type { NeuromorphicGraph } from '../input/graph.js';
 import type { WasmHost } from '../memory/host.js';
-import { JsonArray, writeJsonFile, writeLinesFile } from './output.js';
+import { JsonArray, writeJsonFile, writeTextFile } from './output.js';
 import { choiceOption, integerOption, notAvailableYet, numberOption, seedOption } from './parse.js';
 import { progressBar } from './progress.js';
 
@@ -152,7 +152,7 @@ export async function runCommand(host: WasmHost, graphPath: string, flags: RunFl
 function writeSpikes(path: string, graph: NeuromorphicGraph, result: AlgorithmResult): void {
   const raster = result.spikes!;
   const ids = graph.vertexIds;
-  writeLinesFile(path, (emit) => {
+  writeTextFile(path, (emit) => {
     let text = '';
     for (let k = 0; k < raster.steps.length; k++) {
       const neuron = raster.neurons[k]!;

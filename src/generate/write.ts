@@ -17,6 +17,9 @@ import { NEURON_DEFAULTS, NEURON_FIELDS } from '../memory/layout.js';
 /** Characters per chunk before it is handed to the file (or the compressor). */
 const CHUNK_CHARS = 1 << 20;
 
+/** Distinguishes temporary files of writers started in the same millisecond. */
+let writerCount = 0;
+
 export interface EdgeListWriteOptions {
   /** the `# name:` header line (default: arcs.name, or the file's base name) */
   name?: string;
@@ -35,7 +38,7 @@ export class AtomicFileWriter {
   private done = false;
 
   constructor(readonly path: string) {
-    this.temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+    this.temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.${writerCount++}.tmp`);
     try {
       this.fd = openSync(this.temporary, 'w');
     } catch (cause) {
