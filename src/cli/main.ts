@@ -30,11 +30,19 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-const defaultIo = (): CliIo => ({
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-  stderrIsTTY: process.stderr.isTTY === true,
-});
+function defaultIo(): CliIo {
+  // `neuromesh info big.el | head -3`: a reader that stops early closes the pipe; that is not an
+  // error of ours, so end quietly instead of dying with an unhandled EPIPE.
+  process.stdout.once('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true,
+  };
+}
 
 /** The package version (package.json sits two levels up from both src/cli and dist/cli). */
 function packageVersion(): string {
