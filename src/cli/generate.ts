@@ -20,6 +20,7 @@ export type GeneratorName = (typeof GENERATORS)[number];
 
 export interface GenerateFlags {
   out: string;
+  debug?: boolean;
   seed?: string;
   scale?: string;
   edgeFactor?: string;
@@ -116,7 +117,7 @@ function generate(kind: GeneratorName, flags: GenerateFlags, seed: bigint): ArcA
 export function generateCommand(host: WasmHost, kindText: string, flags: GenerateFlags, io: CliIo): void {
   const kind = choiceOption('generator', kindText, GENERATORS);
   for (const key of Object.keys(flags) as (keyof GenerateFlags)[]) {
-    if (key === 'out' || key === 'seed' || flags[key] === undefined) continue;
+    if (key === 'out' || key === 'seed' || key === 'debug' || flags[key] === undefined) continue;
     if (key === 'permute' && flags.permute !== false) continue;
     if (!FLAGS_OF[kind].includes(key)) throw new OptionsError(flagName(key), `does not apply to generate ${kind} (it takes ${FLAGS_OF[kind].map(flagName).join(', ')}, --seed)`);
   }

@@ -295,7 +295,8 @@ describe('neuromesh generate', () => {
       const outputs = [] as Buffer[];
       for (const [index, seed] of ['5', '5', '6'].entries()) {
         const path = temp(`${index}-${file}`);
-        const outcome = await cli('generate', kind, ...flags, '--seed', seed, '--out', path);
+        // --debug changes nothing but error output
+        const outcome = await cli('generate', kind, ...flags, '--seed', seed, '--out', path, ...(index === 1 ? ['--debug'] : []));
         expect(outcome.code, outcome.stderr).toBe(0);
         outputs.push(readFileSync(path));
       }
