@@ -75,10 +75,10 @@ function fileSize(path: string): number {
   }
 }
 
-function readWholeFile(path: string): Uint8Array {
+function readWholeFile(path: string, onProgress?: (done: number, total: number) => void): Uint8Array {
   const parts: Uint8Array[] = [];
   let length = 0;
-  for (const chunk of fileChunks(path, TEXT_CHUNK_BYTES, false)) {
+  for (const chunk of fileChunks(path, TEXT_CHUNK_BYTES, false, onProgress)) {
     parts.push(chunk);
     length += chunk.length;
   }
@@ -98,17 +98,18 @@ function readWholeFile(path: string): Uint8Array {
 export function loadGraph(host: WasmHost, path: string, options: LoadOptions = {}): NeuromorphicGraph {
   const implied = formatOfName(path);
   if (!implied) throw unknownFormat(path);
-  const name = options.name ?? path;
   if (implied.format === 'nmg') {
     if (options.neurons !== undefined) {
-      throw new InputError(ErrorCode.INPUT_FORMAT, 'a snapshot carries its own neuron parameters: --neurons applies to text graphs only', { file: options.neurons });
+      throw new InputError(ErrorCode.INPUT_FORMAT, 'a snapshot carries its own neuron parameters: a neuron table applies to text graphs only', { file: options.neurons });
     }
-    return parseGraphSnapshot(host, readWholeFile(path), name);
+    // errors name the path; the graph keeps the name stored in the snapshot
+    return parseGraphSnapshot(host, readWholeFile(path, options.onProgress), path);
   }
   const gzip = implied.gzip;
   const chunks = fileChunks(path, gzip ? GZIP_CHUNK_BYTES : TEXT_CHUNK_BYTES, !gzip, options.onProgress);
-  const parseOptions = { name, remap: options.remap, gzip, sizeHint: gzip ? 0 : fileSize(path) };
-  const arcs = readGraphArcs(chunks, implied.format, parseOptions);
+  // errors name the path; the graph is called options.name when given
+  const parseOptions = { name: path, remap: options.remap, gzip, sizeHint: gzip ? 0 : fileSize(path) };
+  const arcs = { ...readGraphArcs(chunks, implied.format, parseOptions), name: options.name ?? path };
   if (options.neurons === undefined) return finishGraph(host, arcs, parseOptions);
   const neuronsPath = options.neurons;
   const tableGzip = neuronsPath.toLowerCase().endsWith('.gz');

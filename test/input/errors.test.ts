@@ -211,6 +211,9 @@ describe('files and formats', () => {
     expectInputError(() => loadGraph(host, join(scratch, 'folder.el')), ErrorCode.INPUT_IO);
     writeFileSync(join(scratch, 'empty.el'), '');
     expectInputError(() => loadGraph(host, join(scratch, 'empty.el')), ErrorCode.INPUT_EMPTY, { file: join(scratch, 'empty.el'), line: 1 });
+    writeFileSync(join(scratch, 'bad-line.el'), '0 1\n1 x\n');
+    // a caller's graph name does not replace the path in errors
+    expectInputError(() => loadGraph(host, join(scratch, 'bad-line.el'), { name: 'my graph' }), ErrorCode.INPUT_SYNTAX, { file: join(scratch, 'bad-line.el'), line: 2, field: 'dst' });
     writeFileSync(join(scratch, 'ok.el'), '0 1\n');
     expectInputError(() => loadGraph(host, join(scratch, 'ok.el'), { neurons: join(scratch, 'missing.csv') }), ErrorCode.INPUT_IO, { file: join(scratch, 'missing.csv') });
   });

@@ -241,7 +241,8 @@ describe('parseGraphBytes and loadGraph', () => {
     expect(g.neuronRecords![1 * NEURON_STRIDE + 5]).toBe(3);
     expect(g.name).toBe(join(scratch, 'a.txt'));
     expect(arcsOf(loadGraph(host, join(scratch, 'a.el.gz')))).toEqual(arcsOf(g));
-    expect(loadGraph(host, join(scratch, 'a.graph'), { name: 'metis' }).m).toBe(4);
+    const named = loadGraph(host, join(scratch, 'a.graph'), { name: 'metis' });
+    expect([named.m, named.name]).toEqual([4, 'metis']);
     expect(arcsOf(loadGraph(host, join(scratch, 'a.MTX')))).toEqual(arcsOf(g));
   });
 
