@@ -15,7 +15,7 @@ export * from './input/parse.js';
 export { parseNeuronTable, type NeuronTableOptions } from './input/neurons.js';
 export * from './input/graphology.js';
 export { MAX_LINE_BYTES } from './input/lines.js';
-export { saveGraphSnapshot, parseGraphSnapshot, SNAPSHOT_FORMAT_VERSION, SNAPSHOT_IDENTIFIER } from './input/snapshot.js';
+export { saveGraphSnapshot, parseGraphSnapshot, readSnapshotName, SNAPSHOT_FORMAT_VERSION, SNAPSHOT_IDENTIFIER } from './input/snapshot.js';
 export { loadGraph, type LoadOptions } from './input/load.js';
 // --- execute (single-worker runs) ---
 export * from './execute/lif.js';

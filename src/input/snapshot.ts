@@ -181,8 +181,9 @@ function fieldPosition(bytes: Uint8Array, slot: number): number {
 }
 
 /**
- * Parse and validate a snapshot, building the graph in the host's shared memory. `name` labels
- * errors (the file path); the graph keeps the name stored in the snapshot.
+ * Parse and validate a snapshot, building the graph in the host's shared memory. `name` (the file
+ * path) labels errors and names the graph, as the text loaders do; `readSnapshotName` gives the
+ * name stored inside.
  */
 export function parseGraphSnapshot(host: WasmHost, input: Uint8Array, name: string): NeuromorphicGraph {
   const fail = (problem: string, field?: string): never => {
@@ -241,8 +242,10 @@ export function parseGraphSnapshot(host: WasmHost, input: Uint8Array, name: stri
   if (weightKind > WeightKind.F64) fail(`unknown weight kind ${weightKind}`, 'weight_kind');
   if (delayKind > DelayKind.U16) fail(`unknown delay kind ${delayKind}`, 'delay_kind');
 
+  // The stored name is checked (valid UTF-8 inside the buffer) but the graph is named by the caller,
+  // as the text loaders name it: by its path, which is what error messages downstream should show.
   const nameAt = position(SLOT.name, 'name', 4);
-  const snapshotName = nameAt < 0 ? name : readName(bytes, view, nameAt, fail);
+  if (nameAt >= 0) readName(bytes, view, nameAt, fail);
 
   // Typed views straight onto the snapshot bytes (validated above, so in bounds and aligned).
   type Ctor<T> = { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
@@ -374,9 +377,26 @@ export function parseGraphSnapshot(host: WasmHost, input: Uint8Array, name: stri
     // Copies: the views above alias the caller's bytes, which the caller may reuse.
     vertexIds: vertexIdsView ? vertexIdsView.slice() : null,
     arcInputOrder: arcInputOrderView ? arcInputOrderView.slice() : null,
-    name: snapshotName,
+    name,
     minWeight,
     maxWeight,
+  });
+}
+
+/** The name stored in a snapshot (the generator's label, say), or null when it has none. Validates the buffer first. */
+export function readSnapshotName(host: WasmHost, bytes: Uint8Array): string | null {
+  // Cheap enough next to a load, and it keeps one code path that checks offsets before reading.
+  const mark = host.arena.mark();
+  try {
+    parseGraphSnapshot(host, bytes, '<snapshot>');
+  } finally {
+    host.arena.release(mark);
+  }
+  const aligned = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
+  const at = fieldPosition(aligned, SLOT.name);
+  if (at < 0) return null;
+  return readName(aligned, new DataView(aligned.buffer, aligned.byteOffset, aligned.byteLength), at, () => {
+    throw new Error('unreachable: validated above');
   });
 }
 
