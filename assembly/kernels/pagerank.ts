@@ -32,12 +32,14 @@ export function pagerankScatter(outOffsets: usize, scores: usize, contrib: usize
 
 /**
  * Phase B: next[v] = damping * (sum + danglingShare) + teleport with sum = Σ contrib over the
- * in-arcs of v in CSC order; delta += |next[v] - scores[v]|. danglingShare = D / n and
- * teleport = (1 - damping) / n are computed once by the caller.
+ * in-arcs of v in CSC order, strictly left to right; delta += |next[v] - scores[v]|.
+ * danglingShare = D / n and teleport = (1 - damping) / n are computed once by the caller.
+ * `next` may be `scores` itself: phase B reads other vertices only through contrib, and reads
+ * scores[v] before writing next[v]. In place saves a whole stream of memory traffic (~15%).
  *
- * The loop walks two vertices at once (v and v + 1), each with its own strictly sequential sum:
- * a float add waits for the previous one, so two independent chains keep the adder busy without
- * changing any vertex's order of summation.
+ * The loop is bound by memory (random reads of contrib), not by the chain of float adds: walking
+ * two or four vertices at once, or two SIMD lanes, measured 10-15% slower than this plain loop
+ * unrolled by four (R-MAT scale 20, 16M arcs), which matched gcc -O3 on the same loop.
  */
 export function pagerankPull(
   inOffsets: usize,
@@ -52,46 +54,82 @@ export function pagerankPull(
   teleport: f64,
   delta: usize,
 ): u32 {
-  let v = begin;
-  for (; v + 1 < end; v += 2) {
-    // arc ranges [first, middle) of v and [middle, last) of v + 1, as byte offsets into inSources
-    let first = inSources + (<usize>load<u32>(inOffsets + (<usize>v << 2)) << 2);
-    let second = inSources + (<usize>load<u32>(inOffsets + (<usize>(v + 1) << 2)) << 2);
-    const middle = second;
-    const last = inSources + (<usize>load<u32>(inOffsets + (<usize>(v + 2) << 2)) << 2);
-    let sumFirst: f64 = 0.0;
-    let sumSecond: f64 = 0.0;
-    const common = min(middle - first, last - second);
-    const firstCommonEnd = first + common;
-    while (first < firstCommonEnd) {
-      sumFirst += load<f64>(contrib + (<usize>load<u32>(first) << 3));
-      sumSecond += load<f64>(contrib + (<usize>load<u32>(second) << 3));
-      first += 4;
-      second += 4;
-    }
-    while (first < middle) {
-      sumFirst += load<f64>(contrib + (<usize>load<u32>(first) << 3));
-      first += 4;
-    }
-    while (second < last) {
-      sumSecond += load<f64>(contrib + (<usize>load<u32>(second) << 3));
-      second += 4;
-    }
-    const scoreFirst = damping * (sumFirst + danglingShare) + teleport;
-    const scoreSecond = damping * (sumSecond + danglingShare) + teleport;
-    store<f64>(next + (<usize>v << 3), scoreFirst);
-    store<f64>(next + (<usize>(v + 1) << 3), scoreSecond);
-    exactsumAdd(delta, abs(scoreFirst - load<f64>(scores + (<usize>v << 3))));
-    exactsumAdd(delta, abs(scoreSecond - load<f64>(scores + (<usize>(v + 1) << 3))));
-  }
-  if (v < end) {
-    let arc = inSources + (<usize>load<u32>(inOffsets + (<usize>v << 2)) << 2);
-    const last = inSources + (<usize>load<u32>(inOffsets + (<usize>(v + 1) << 2)) << 2);
+  let start = load<u32>(inOffsets + (<usize>begin << 2));
+  const first = start;
+  for (let v = begin; v < end; v++) {
+    const stop = load<u32>(inOffsets + (<usize>(v + 1) << 2));
+    // byte offsets of this vertex's in-arcs in inSources
+    let arc = inSources + (<usize>start << 2);
+    const last = inSources + (<usize>stop << 2);
     let sum: f64 = 0.0;
+    // unrolled by four; the adds stay in arc order
+    for (; last - arc > 12; arc += 16) {
+      sum += load<f64>(contrib + (<usize>load<u32>(arc) << 3));
+      sum += load<f64>(contrib + (<usize>load<u32>(arc, 4) << 3));
+      sum += load<f64>(contrib + (<usize>load<u32>(arc, 8) << 3));
+      sum += load<f64>(contrib + (<usize>load<u32>(arc, 12) << 3));
+    }
     for (; arc < last; arc += 4) sum += load<f64>(contrib + (<usize>load<u32>(arc) << 3));
     const score = damping * (sum + danglingShare) + teleport;
+    const previous = load<f64>(scores + (<usize>v << 3));
     store<f64>(next + (<usize>v << 3), score);
-    exactsumAdd(delta, abs(score - load<f64>(scores + (<usize>v << 3))));
+    exactsumAdd(delta, abs(score - previous));
+    start = stop;
   }
-  return load<u32>(inOffsets + (<usize>end << 2)) - load<u32>(inOffsets + (<usize>begin << 2));
+  return start - first;
+}
+
+/**
+ * Phase B fused with the next iteration's phase A: pagerankPull over [begin, end), then, for each
+ * v, contribNext[v] = next[v] / outdeg(v) and danglingNext += next[v] where outdeg(v) = 0 (the
+ * same operations as pagerankScatter, so the bits are the same). Saves one pass over the scores.
+ * contribNext must not be contrib (other vertices still read contrib); next may be scores.
+ */
+export function pagerankPullScatter(
+  inOffsets: usize,
+  inSources: usize,
+  outOffsets: usize,
+  contrib: usize,
+  contribNext: usize,
+  scores: usize,
+  next: usize,
+  begin: u32,
+  end: u32,
+  damping: f64,
+  danglingShare: f64,
+  teleport: f64,
+  delta: usize,
+  danglingNext: usize,
+): u32 {
+  let start = load<u32>(inOffsets + (<usize>begin << 2));
+  const first = start;
+  let outStart = load<u32>(outOffsets + (<usize>begin << 2));
+  for (let v = begin; v < end; v++) {
+    const stop = load<u32>(inOffsets + (<usize>(v + 1) << 2));
+    let arc = inSources + (<usize>start << 2);
+    const last = inSources + (<usize>stop << 2);
+    let sum: f64 = 0.0;
+    for (; last - arc > 12; arc += 16) {
+      sum += load<f64>(contrib + (<usize>load<u32>(arc) << 3));
+      sum += load<f64>(contrib + (<usize>load<u32>(arc, 4) << 3));
+      sum += load<f64>(contrib + (<usize>load<u32>(arc, 8) << 3));
+      sum += load<f64>(contrib + (<usize>load<u32>(arc, 12) << 3));
+    }
+    for (; arc < last; arc += 4) sum += load<f64>(contrib + (<usize>load<u32>(arc) << 3));
+    const score = damping * (sum + danglingShare) + teleport;
+    const previous = load<f64>(scores + (<usize>v << 3));
+    store<f64>(next + (<usize>v << 3), score);
+    exactsumAdd(delta, abs(score - previous));
+    const outStop = load<u32>(outOffsets + (<usize>(v + 1) << 2));
+    const degree = outStop - outStart;
+    if (degree == 0) {
+      exactsumAdd(danglingNext, score);
+      store<f64>(contribNext + (<usize>v << 3), 0.0);
+    } else {
+      store<f64>(contribNext + (<usize>v << 3), score / <f64>degree);
+    }
+    outStart = outStop;
+    start = stop;
+  }
+  return start - first;
 }
