@@ -214,6 +214,11 @@ describe('neuromesh info', () => {
     const info = JSON.parse((await cli('info', path, '--json')).stdout);
     expect(info).toMatchObject({ n: 5, m: 6, selfLoops: 2, parallelArcs: 3, isolatedVertices: 2 });
     expect(info.outDegree).toEqual({ min: 0, max: 3, mean: 1.2, median: 1 });
+    const delayed = temp('delayed.el');
+    writeFileSync(delayed, '# n: 3\n0 1 2.5 3\n1 2 -1 7\n2 0 4 5\n');
+    const delayedInfo = JSON.parse((await cli('info', delayed, '--json')).stdout);
+    expect(delayedInfo.weights).toEqual({ kind: 'f64', min: -1, max: 4 });
+    expect(delayedInfo.delays).toEqual({ kind: 'u8', min: 3, max: 7 });
     const text = (await cli('info', path)).stdout;
     expect(text).toMatch(/^vertices \(n\): 5$/m);
     expect(text).toMatch(/^parallel arcs: 3$/m);
