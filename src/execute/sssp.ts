@@ -5,6 +5,8 @@
  * Scratch regions (arena, released at the end): dist f64[n] (+Infinity until reached, -1 after
  * finalize), queued u8[n] (on the next worklist), two worklists u32[n].
  *
+ * Unit weights take the BFS kernels instead (same distances, see unitWeightSssp).
+ *
  * Checked here, before and after the kernels run:
  * - a negative weight anywhere is an InputError NEGATIVE_WEIGHT naming the arc (input order);
  * - integer weights: a distance >= 2^53 may not be exact, so it is a SimulationError
@@ -50,12 +52,24 @@ export function checkNonNegativeWeights(graph: NeuromorphicGraph): void {
   );
 }
 
+/**
+ * Every weight is 1: the distance is the BFS level (sums of ones are exact integers), and the
+ * direction-optimizing BFS is several times faster than relaxation rounds on the same graph.
+ */
+function unitWeightSssp(graph: NeuromorphicGraph, options: AlgorithmOptions): AlgorithmResult {
+  const started = performance.now();
+  const levels = runBfs(graph, options);
+  const values = new Float64Array(levels.values);
+  return { ...levels, algorithm: 'sssp', values, wallMs: performance.now() - started };
+}
+
 export function runSssp(graph: NeuromorphicGraph, options: AlgorithmOptions = {}): AlgorithmResult {
   const { host, n } = graph;
   const perSuperstep: SuperstepStats[] = [];
   if (n === 0) return { algorithm: 'sssp', n, values: new Float64Array(0), supersteps: 0, perSuperstep, wallMs: 0 };
   const source = sourceVertex(graph, options);
   checkNonNegativeWeights(graph);
+  if (graph.weightType === WEIGHT_UNIT) return unitWeightSssp(graph, options);
   warmUpKernels(host);
   const kernels = graphKernels(host);
   const started = performance.now();
@@ -75,7 +89,7 @@ export function runSssp(graph: NeuromorphicGraph, options: AlgorithmOptions = {}
     host.view(Uint8Array, queued, n)[source] = 1;
     host.view(Uint32Array, worklist, 1)[0] = source;
     const { outOffsets, outTargets, outWeights } = graph.regions;
-    const weights = graph.weightType === WEIGHT_UNIT ? 0 : outWeights;
+    const weights = outWeights;
     let count = 1;
     while (count > 0) {
       const stepStarted = performance.now();
