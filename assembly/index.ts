@@ -9,7 +9,7 @@ import {
   exactsumMerge,
   exactsumNormalize,
 } from './lib/exactsum';
-import { pagerankPull, pagerankPullScatter, pagerankScatter } from './kernels/pagerank';
+import { pagerankPull, pagerankScatter } from './kernels/pagerank';
 import { bfsBottomUp, bfsTopDown } from './kernels/bfs';
 import { ssspFinalize, ssspRound } from './kernels/sssp';
 import { wccFinalize, wccInit, wccUnion } from './kernels/wcc';
@@ -61,25 +61,6 @@ export function pagerank_pull(
 ): u32 {
   return pagerankPull(inOffsets, inSources, contrib, scores, next, begin, end, damping, danglingShare, teleport, delta);
 }
-export function pagerank_pull_scatter(
-  inOffsets: usize,
-  inSources: usize,
-  outOffsets: usize,
-  contrib: usize,
-  contribNext: usize,
-  scores: usize,
-  next: usize,
-  begin: u32,
-  end: u32,
-  damping: f64,
-  danglingShare: f64,
-  teleport: f64,
-  delta: usize,
-  danglingNext: usize,
-): u32 {
-  return pagerankPullScatter(inOffsets, inSources, outOffsets, contrib, contribNext, scores, next, begin, end, damping, danglingShare, teleport, delta, danglingNext);
-}
-
 // --- BFS (kernels/bfs.ts) ---
 export function bfs_top_down(outOffsets: usize, outTargets: usize, levels: usize, frontier: usize, frontierCount: u32, next: usize, level: i32, stats: usize): u32 {
   return bfsTopDown(outOffsets, outTargets, levels, frontier, frontierCount, next, level, stats);

@@ -31,22 +31,6 @@ export interface GraphKernels {
     teleport: number,
     delta: number,
   ): number;
-  pagerank_pull_scatter(
-    inOffsets: number,
-    inSources: number,
-    outOffsets: number,
-    contrib: number,
-    contribNext: number,
-    scores: number,
-    next: number,
-    begin: number,
-    end: number,
-    damping: number,
-    danglingShare: number,
-    teleport: number,
-    delta: number,
-    danglingNext: number,
-  ): number;
   bfs_top_down(outOffsets: number, outTargets: number, levels: number, frontier: number, frontierCount: number, next: number, level: number, stats: number): number;
   bfs_bottom_up(inOffsets: number, inSources: number, outOffsets: number, levels: number, begin: number, end: number, next: number, level: number, stats: number): number;
   sssp_round(
@@ -122,7 +106,6 @@ export function warmUpKernels(host: WasmHost): void {
       kernels.pagerank_scatter(offsets, scores, contrib, 0, n, acc);
       kernels.pagerank_pull(offsets, targets, contrib, scores, next, 0, n, 0.85, 0, 0.15 / n, acc);
       kernels.exactsum_finalize(acc);
-      kernels.pagerank_pull_scatter(offsets, targets, offsets, contrib, next, scores, scores, 0, n, 0.85, 0, 0.15 / n, acc, acc);
       const levelView = host.view(Int32Array, levels, n);
       levelView.fill(-1);
       levelView[0] = 0;

@@ -3,11 +3,8 @@
  *
  * Scratch regions (arena, released at the end):
  *   scores        f64[n]   x, replaced by x' in place (phase B reads others only through contrib)
- *   contrib, contribNext   f64[n]   x[u] / outdeg[u] of this and the next iteration (swapped)
- *   dangling, danglingNext exact accumulators: Σ x[u] over outdeg(u) = 0, this and next iteration
- *
- * Phase A (scatter) runs alone once; after that each call is phase B of one iteration fused with
- * phase A of the next (pagerank_pull_scatter): the same operations, one pass less over memory.
+ *   contrib       f64[n]   x[u] / outdeg[u], written by phase A, read by phase B
+ *   dangling      exact accumulator: Σ x[u] over outdeg(u) = 0
  *   delta         exact accumulator: Σ |x'[v] - x[v]|
  * Both sums are exact and rounded once, so they do not depend on order or on a split.
  */
@@ -27,11 +24,9 @@ export function runPagerank(graph: NeuromorphicGraph, options: AlgorithmOptions 
   const mark = host.arena.mark();
   try {
     const scores = host.allocArray(Float64Array, n);
-    let contrib = host.allocArray(Float64Array, n);
-    let contribNext = host.allocArray(Float64Array, n);
+    const contrib = host.allocArray(Float64Array, n);
     const accumulatorBytes = kernels.exactsum_bytes();
-    let dangling = host.arena.alloc(accumulatorBytes, 64);
-    let danglingNext = host.arena.alloc(accumulatorBytes, 64);
+    const dangling = host.arena.alloc(accumulatorBytes, 64);
     const delta = host.arena.alloc(accumulatorBytes, 64);
     host.view(Float64Array, scores, n).fill(1 / n);
     // computed once, exactly as the convention writes them
@@ -39,22 +34,16 @@ export function runPagerank(graph: NeuromorphicGraph, options: AlgorithmOptions 
     const { inOffsets, inSources, outOffsets } = graph.regions;
     let converged = false;
     let done = 0;
-    let stepStarted = performance.now();
-    // phase A of the first iteration; later ones are fused into the previous phase B
-    kernels.exactsum_clear(dangling);
-    kernels.pagerank_scatter(outOffsets, scores, contrib, 0, n, dangling);
     while (done < iterations) {
-      const danglingShare = kernels.exactsum_finalize(dangling) / n;
+      const stepStarted = performance.now();
+      kernels.exactsum_clear(dangling);
       kernels.exactsum_clear(delta);
-      kernels.exactsum_clear(danglingNext);
-      kernels.pagerank_pull_scatter(inOffsets, inSources, outOffsets, contrib, contribNext, scores, scores, 0, n, damping, danglingShare, teleport, delta, danglingNext);
+      kernels.pagerank_scatter(outOffsets, scores, contrib, 0, n, dangling);
+      const danglingShare = kernels.exactsum_finalize(dangling) / n;
+      kernels.pagerank_pull(inOffsets, inSources, contrib, scores, scores, 0, n, damping, danglingShare, teleport, delta);
       const change = kernels.exactsum_finalize(delta);
-      [contrib, contribNext] = [contribNext, contrib];
-      [dangling, danglingNext] = [danglingNext, dangling];
       done++;
-      const now = performance.now();
-      perSuperstep.push({ ms: now - stepStarted, active: n });
-      stepStarted = now;
+      perSuperstep.push({ ms: performance.now() - stepStarted, active: n });
       options.onProgress?.(done, iterations);
       if (change < tolerance) {
         converged = true;
