@@ -62,3 +62,16 @@ describe('buildGraph', () => {
     expect([...iso.inOffsets]).toEqual([0, 0, 0, 0, 1]);
   });
 });
+
+describe('buildGraph without in-arcs', () => {
+  const host = createHostSync();
+  it('saves the CSC and says so clearly when a caller needs it', () => {
+    const arcs = { n: 3, src: [0, 1, 2], dst: [1, 2, 0], weights: [3, -2, 5] };
+    const full = buildGraph(host, arcs);
+    const push = buildGraph(host, arcs, { inArcs: false });
+    expect(push.hasInArcs).toBe(false);
+    expect([...push.outTargets]).toEqual([...full.outTargets]);
+    expect(push.memoryBytes().shared).toBe(full.memoryBytes().shared - 4 * (3 + 1) - 4 * 3);
+    expect(() => push.inSources).toThrow(/in-arcs/);
+  });
+});

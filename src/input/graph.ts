@@ -40,6 +40,7 @@ export interface GraphRegions {
   outTargets: number;
   outWeights: number;
   outDelays: number;
+  /** -1 when the graph was built with `inArcs: false` (see BuildOptions) */
   inOffsets: number;
   inSources: number;
   /** NEURON_STRIDE i32 per neuron, or -1 when the graph carries no neuron table (defaults apply) */
@@ -144,10 +145,24 @@ export class NeuromorphicGraph implements GraphFields {
     return this.host.view(Uint32Array, this.regions.outTargets, this.m);
   }
   get inOffsets(): Uint32Array {
+    this.requireInArcs('inOffsets');
     return this.host.view(Uint32Array, this.regions.inOffsets, this.n + 1);
   }
   get inSources(): Uint32Array {
+    this.requireInArcs('inSources');
     return this.host.view(Uint32Array, this.regions.inSources, this.m);
+  }
+
+  /** Whether the CSC (in-arcs) was built; a push-only graph (LIF) may go without it. */
+  get hasInArcs(): boolean {
+    return this.regions.inOffsets >= 0;
+  }
+
+  /** Throw a clear error when a caller needs in-arcs that were not built. */
+  requireInArcs(user: string): void {
+    if (!this.hasInArcs) {
+      throw new OptionsError(user, `needs the graph's in-arcs (CSC), but ${this.name} was built with inArcs: false`);
+    }
   }
   get outWeightsI32(): Int32Array | null {
     return this.weightType === WEIGHT_I32 ? this.host.view(Int32Array, this.regions.outWeights, this.m) : null;
@@ -221,7 +236,8 @@ export class NeuromorphicGraph implements GraphFields {
   /** Bytes this graph holds in shared memory and on the JavaScript heap. */
   memoryBytes(): { shared: number; heap: number; total: number; perArc: number } {
     const { n, m } = this;
-    let shared = 2 * (n + 1) * 4 + 2 * m * 4;
+    let shared = (n + 1) * 4 + m * 4;
+    if (this.hasInArcs) shared += (n + 1) * 4 + m * 4;
     if (this.weightType === WEIGHT_I32) shared += m * 4;
     if (this.weightType === WEIGHT_F64) shared += m * 8;
     if (this.delayType === DELAY_U8) shared += m;
@@ -242,7 +258,18 @@ function arcError(code: ErrorCode, name: string, field: string, index: number, p
  * Loaders that already checked their values (with file and line) pass `trusted` to skip the
  * per-arc range checks; the structure is built the same way.
  */
-export function buildGraph(host: WasmHost, input: ArcArrays, options: { trusted?: boolean } = {}): NeuromorphicGraph {
+export interface BuildOptions {
+  /** skip per-arc range checks: the caller validated every value already (with file and line) */
+  trusted?: boolean;
+  /**
+   * Build the CSC of in-arcs (default true). Only pull-style algorithms need it (PageRank, BFS's
+   * bottom-up steps); a spiking network that only pushes spikes along out-arcs saves 4 bytes per
+   * synapse without it.
+   */
+  inArcs?: boolean;
+}
+
+export function buildGraph(host: WasmHost, input: ArcArrays, options: BuildOptions = {}): NeuromorphicGraph {
   const name = input.name ?? '<arrays>';
   const { n, src, dst, weights, delays } = input;
   if (!Number.isInteger(n) || n < 0 || n > MAX_VERTICES) {
@@ -268,6 +295,7 @@ export function buildGraph(host: WasmHost, input: ArcArrays, options: { trusted?
   let minDelay = m > 0 ? Infinity : 1;
   let maxDelay = m > 0 ? -Infinity : 1;
   const trusted = options.trusted === true;
+  const withInArcs = options.inArcs !== false;
   for (let i = 0; i < m; i++) {
     const s = src[i]!;
     const d = dst[i]!;
@@ -315,8 +343,8 @@ export function buildGraph(host: WasmHost, input: ArcArrays, options: { trusted?
     outTargets: host.allocArray(Uint32Array, m),
     outWeights: weightType === WEIGHT_I32 ? host.allocArray(Int32Array, m) : weightType === WEIGHT_F64 ? host.allocArray(Float64Array, m) : -1,
     outDelays: delayType === DELAY_U8 ? host.allocArray(Uint8Array, m) : delayType === DELAY_U16 ? host.allocArray(Uint16Array, m) : -1,
-    inOffsets: host.allocArray(Uint32Array, n + 1),
-    inSources: host.allocArray(Uint32Array, m),
+    inOffsets: withInArcs ? host.allocArray(Uint32Array, n + 1) : -1,
+    inSources: withInArcs ? host.allocArray(Uint32Array, m) : -1,
     neurons: neuronRecords ? host.allocArray(Int32Array, n * NEURON_STRIDE) : -1,
   };
   host.view(Uint32Array, regions.outOffsets, n + 1).set(outOffsets);
@@ -353,16 +381,8 @@ export function buildGraph(host: WasmHost, input: ArcArrays, options: { trusted?
     }
   }
 
-  // CSC: count in-degrees, then walk CSR in order so each vertex's in-arcs are in CSR order.
-  const inOffsets = host.view(Uint32Array, regions.inOffsets, n + 1);
-  inOffsets.fill(0);
-  for (let k = 0; k < m; k++) inOffsets[targets[k]! + 1]!++;
-  for (let v = 0; v < n; v++) inOffsets[v + 1]! += inOffsets[v]!;
-  const inSources = host.view(Uint32Array, regions.inSources, m);
-  const inCursor = inOffsets.slice(0, n);
-  for (let u = 0; u < n; u++) {
-    const end = outOffsets[u + 1]!;
-    for (let k = outOffsets[u]!; k < end; k++) inSources[inCursor[targets[k]!]!++] = u;
+  if (withInArcs) {
+    fillInArcs(outOffsets, targets, host.view(Uint32Array, regions.inOffsets, n + 1), host.view(Uint32Array, regions.inSources, m));
   }
   if (neuronRecords) host.view(Int32Array, regions.neurons, n * NEURON_STRIDE).set(neuronRecords);
 
@@ -380,6 +400,23 @@ export function buildGraph(host: WasmHost, input: ArcArrays, options: { trusted?
     minWeight,
     maxWeight,
   });
+}
+
+/**
+ * CSC from CSR: count in-degrees, then walk CSR in order so that each vertex's in-arcs come in
+ * CSR order (global arc order), whatever the partition later does.
+ */
+export function fillInArcs(outOffsets: Uint32Array, outTargets: Uint32Array, inOffsets: Uint32Array, inSources: Uint32Array): void {
+  const n = outOffsets.length - 1;
+  const m = outTargets.length;
+  inOffsets.fill(0);
+  for (let k = 0; k < m; k++) inOffsets[outTargets[k]! + 1]!++;
+  for (let v = 0; v < n; v++) inOffsets[v + 1]! += inOffsets[v]!;
+  const cursor = inOffsets.slice(0, n);
+  for (let u = 0; u < n; u++) {
+    const end = outOffsets[u + 1]!;
+    for (let k = outOffsets[u]!; k < end; k++) inSources[cursor[outTargets[k]!]!++] = u;
+  }
 }
 
 function copyInto(out: Uint32Array | Int32Array | Float64Array | Uint8Array | Uint16Array, values: ArrayLike<number>): void {

@@ -21,7 +21,7 @@ export function loadKernelModuleSync(): WebAssembly.Module {
   } catch (cause) {
     throw new ResourceError(ErrorCode.INTERNAL, `kernel module ${fileURLToPath(WASM_URL)} is missing: run "npm run build:wasm"`, {}, { cause });
   }
-  cached = new WebAssembly.Module(bytes);
+  cached = new WebAssembly.Module(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength));
   return cached;
 }
 
