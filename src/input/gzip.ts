@@ -41,6 +41,8 @@ export class GunzipStream implements Iterable<Uint8Array> {
   private trailerLength = 0;
   private previous: Uint8Array | null = null;
   private finished = false;
+  /** set once the last chunk went in with `final`: only then can the trailer be checked */
+  private pendingTrailerCheck = false;
 
   constructor(
     source: Iterable<Uint8Array>,
@@ -86,16 +88,14 @@ export class GunzipStream implements Iterable<Uint8Array> {
     }
     const chunk = step.value;
     if (chunk.length === 0) return;
-    if (this.compressedLength === 0 && chunk[0] !== 0x1f) this.notGzip();
+    // the magic number 1f 8b, which may arrive split across the first two chunks
+    if (this.compressedLength === 0 && (chunk[0] !== 0x1f || (chunk.length >= 2 && chunk[1] !== 0x8b))) this.notGzip();
     if (this.compressedLength === 1 && chunk[0] !== 0x8b) this.notGzip();
-    if (this.compressedLength === 0 && chunk.length >= 2 && chunk[1] !== 0x8b) this.notGzip();
     this.compressedLength += chunk.length;
     this.keepTail(chunk);
     if (this.previous) this.push(this.previous, false);
     this.previous = chunk;
   }
-
-  private pendingTrailerCheck = false;
 
   /** Called by the loader once all text was parsed: the trailer check for single-member files. */
   verify(): void {

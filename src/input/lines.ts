@@ -71,9 +71,7 @@ export abstract class LineParser {
     let p = at;
     let byte = bytes[p]!;
     while (byte !== NEWLINE) {
-      if (byte < 32 || byte === 127) {
-        if (isControl(byte)) throw this.unexpected(bytes, p, undefined, 'comment');
-      }
+      if ((byte < 32 || byte === 127) && isControl(byte)) throw this.unexpected(bytes, p, undefined, 'comment');
       byte = bytes[++p]!;
     }
     this.checkLength(p);
