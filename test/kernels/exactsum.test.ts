@@ -108,6 +108,19 @@ describe('exact sum', () => {
     for (let i = 0; i < 10; i++) expect(kernelSum(random.shuffle([...items]))).toBe(first);
   });
 
+  it('normalizes by itself after 2^30 pending additions (limbs never overflow)', () => {
+    // slot 68 of the accumulator counts additions since the last normalization (exactsum.ts)
+    const PENDING_SLOT = 68;
+    const random = new Random(6);
+    const items = cancelling(random, 40);
+    kernels.exactsum_clear(accumulator);
+    const pending = host.view(BigInt64Array, accumulator, 70);
+    pending[PENDING_SLOT] = 2n ** 30n - 5n;
+    for (const item of items) kernels.exactsum_add(accumulator, item);
+    expect(pending[PENDING_SLOT]).toBeLessThan(BigInt(items.length)); // it was reset on the way
+    expect(sameNumber(kernels.exactsum_finalize(accumulator), exactSumOracle(items))).toBe(true);
+  });
+
   it('propagates infinities and NaN as IEEE addition does', () => {
     expect(kernelSum([1, Infinity])).toBe(Infinity);
     expect(kernelSum([-Infinity, 5])).toBe(-Infinity);
