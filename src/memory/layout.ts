@@ -1,6 +1,6 @@
 /**
  * Shared-memory layout constants: the TypeScript copy. `assembly/layout.ts` holds the
- * AssemblyScript copy; `test/layout.test.ts` checks that the two agree.
+ * AssemblyScript copy; `test/abi/layout.test.ts` checks that the two agree.
  *
  * Graph regions (each a separate arena allocation, 64-byte aligned):
  *
