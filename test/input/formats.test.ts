@@ -256,6 +256,18 @@ describe('parseGraphBytes and loadGraph', () => {
   });
 });
 
+describe('browser entry', () => {
+  it('exports the byte parsers but not the file loader', async () => {
+    const browser: Record<string, unknown> = await import('../../src/index.browser.js');
+    for (const name of ['parseEdgeList', 'parseMatrixMarket', 'parseMetis', 'parseNeuronTable', 'parseGraphBytes', 'fromGraphology']) {
+      expect(typeof browser[name]).toBe('function');
+    }
+    expect(browser['loadGraph']).toBeUndefined();
+    const parse = browser['parseGraphBytes'] as typeof parseGraphBytes;
+    expect(arcsOf(parse(host, text('0 1\n'), { name: 'fetched.el' }))).toEqual([[0, 1]]);
+  });
+});
+
 describe('graphology import', () => {
   it('maps string keys in iteration order; undirected edges give two arcs, an undirected self-loop one', () => {
     const graph = new MultiGraph({ type: 'mixed' });

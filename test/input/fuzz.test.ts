@@ -120,6 +120,8 @@ const cases: [string, string, Parse][] = [
   ['METIS', METIS, (host, bytes) => parseMetis(host, bytes, { name: 'fuzz.graph', gzip: false })],
   ['neuron table', NEURON_TABLE, (host, bytes) => parseEdgeList(host, NEURON_GRAPH, { name: 'graph.el', neurons: bytes, neuronsName: 'fuzz.csv' })],
   ['gzip edge list (compressed bytes mutated)', EDGE_LIST, (host, bytes) => parseEdgeList(host, bytes, { name: 'fuzz.el.gz', gzip: true })],
+  ['gzip Matrix Market (compressed bytes mutated)', MATRIX_MARKET, (host, bytes) => parseMatrixMarket(host, bytes, { name: 'fuzz.mtx.gz', gzip: true })],
+  ['gzip METIS (compressed bytes mutated)', METIS, (host, bytes) => parseMetis(host, bytes, { name: 'fuzz.graph.gz', gzip: true })],
 ];
 
 describe('fuzzing the loaders', () => {
