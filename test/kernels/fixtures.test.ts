@@ -76,6 +76,14 @@ describe('hand-checked fixtures', () => {
     expect([...runAlgorithm(graph, 'wcc').values]).toEqual([0, 1, 0, 1, 1, 5]);
   });
 
+  it('runAlgorithm dispatches lif to the LIF driver', () => {
+    const graph = buildGraph(host, { n: 3, src: [0, 1], dst: [1, 2], weights: [30000, 30000] });
+    const result = runAlgorithm(graph, 'lif', { steps: 5 });
+    expect(result.algorithm).toBe('lif');
+    expect(result.values).toBeInstanceOf(Int32Array);
+    expect(result.values.length).toBe(3);
+  });
+
   it('source is an input id when the graph remapped sparse ids', () => {
     const graph = buildGraph(host, { n: 3, src: [0, 1], dst: [1, 2], vertexIds: new Float64Array([10, 20, 30]) });
     expect([...runAlgorithm(graph, 'bfs', { source: 20 }).values]).toEqual([-1, 0, 1]);
