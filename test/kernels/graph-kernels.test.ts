@@ -81,6 +81,27 @@ describe('graph kernels against oracles on random graphs', () => {
     }
   });
 
+  it('a skewed 3000-vertex graph: all four agree with the oracles (direction switches, many dangling)', () => {
+    const random = new Random(15);
+    const n = 3000;
+    const src: number[] = [];
+    const dst: number[] = [];
+    // skewed: ids drawn as floor(n * r^3) concentrate arcs on low ids, leaving many vertices
+    // dangling or unreached
+    for (let i = 0; i < 12 * n; i++) {
+      src.push(Math.floor(n * random.float() ** 3));
+      dst.push(Math.floor(n * random.float() ** 2));
+    }
+    const weights = src.map(() => random.int(0, 1000) / 8);
+    const arcs = { n, src, dst, weights };
+    const graph = buildGraph(host, arcs);
+    const unweighted = buildGraph(host, { n, src, dst });
+    expect(runAlgorithm(unweighted, 'pagerank').values).toEqual(pagerankOracle(arcs).scores);
+    expect(runBfs(unweighted, { source: 0 }).values).toEqual(bfsOracle(arcs, 0));
+    expect(runAlgorithm(graph, 'sssp', { source: 0 }).values).toEqual(ssspOracle(arcs, 0));
+    expect(runAlgorithm(unweighted, 'wcc').values).toEqual(wccOracle(arcs));
+  });
+
   it('empty graph: every algorithm returns an empty result', () => {
     const graph = buildGraph(host, { n: 0, src: [], dst: [] });
     for (const name of ['pagerank', 'bfs', 'sssp', 'wcc'] as const) {
