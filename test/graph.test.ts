@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGraph, createHostSync, InputError, WEIGHT_F64, WEIGHT_I32, WEIGHT_UNIT, DELAY_CONSTANT, DELAY_U8, ErrorCode } from '../src/index.js';
+import { runAlgorithm, OptionsError, buildGraph, createHostSync, InputError, WEIGHT_F64, WEIGHT_I32, WEIGHT_UNIT, DELAY_CONSTANT, DELAY_U8, ErrorCode } from '../src/index.js';
 
 describe('buildGraph', () => {
   const host = createHostSync();
@@ -73,5 +73,15 @@ describe('buildGraph without in-arcs', () => {
     expect([...push.outTargets]).toEqual([...full.outTargets]);
     expect(push.memoryBytes().shared).toBe(full.memoryBytes().shared - 4 * (3 + 1) - 4 * 3);
     expect(() => push.inSources).toThrow(/in-arcs/);
+  });
+
+  it('runs push-only algorithms the same and refuses PageRank with a typed error', () => {
+    const arcs = { n: 6, src: [0, 0, 1, 2, 3, 5], dst: [1, 2, 3, 3, 4, 0], weights: [1, 4, 2, 1, 7, 3] };
+    const full = buildGraph(host, arcs);
+    const push = buildGraph(host, arcs, { inArcs: false });
+    for (const algorithm of ['bfs', 'sssp', 'wcc'] as const) {
+      expect([...runAlgorithm(push, algorithm, {}).values]).toEqual([...runAlgorithm(full, algorithm, {}).values]);
+    }
+    expect(() => runAlgorithm(push, 'pagerank', {})).toThrow(OptionsError);
   });
 });

@@ -115,7 +115,8 @@ export async function runCommand(host: WasmHost, graphPath: string, flags: RunFl
   const loadStart = performance.now();
   let graph: NeuromorphicGraph;
   try {
-    graph = loadGraph(host, graphPath, { neurons: flags.neurons, onProgress: loadBar.update });
+    // LIF only pushes spikes along out-arcs: skip the CSC and its 4 bytes per synapse.
+    graph = loadGraph(host, graphPath, { neurons: flags.neurons, onProgress: loadBar.update, inArcs: algorithm !== 'lif' });
   } finally {
     loadBar.stop();
   }

@@ -26,7 +26,9 @@ export function runBfs(graph: NeuromorphicGraph, options: BfsOptions = {}): Algo
   const perSuperstep: SuperstepStats[] = [];
   if (n === 0) return { algorithm: 'bfs', n, values: new Int32Array(0), supersteps: 0, perSuperstep, wallMs: 0 };
   const source = sourceVertex(graph, options);
-  const direction = options.direction ?? 'auto';
+  // Bottom-up steps read in-arcs: a graph built without them searches top-down only.
+  const direction = options.direction ?? (graph.hasInArcs ? 'auto' : 'top-down');
+  if (direction === 'bottom-up') graph.requireInArcs('bfs bottom-up');
   warmUpKernels(host);
   const kernels = graphKernels(host);
   const started = performance.now();

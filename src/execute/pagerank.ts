@@ -17,6 +17,7 @@ export function runPagerank(graph: NeuromorphicGraph, options: AlgorithmOptions 
   const { damping, iterations, tolerance } = pagerankSettings(options);
   const { host, n } = graph;
   const perSuperstep: SuperstepStats[] = [];
+  graph.requireInArcs('pagerank');
   if (n === 0) return { algorithm: 'pagerank', n, values: new Float64Array(0), supersteps: 0, converged: true, perSuperstep, wallMs: 0 };
   warmUpKernels(host);
   const kernels = graphKernels(host);

@@ -38,6 +38,8 @@ export interface ParseOptions {
   neuronsName?: string;
   /** the text's size in bytes when known (a hint that lets arc arrays grow once); default: the array's length */
   sizeHint?: number;
+  /** build the CSC of in-arcs (default true; see BuildOptions.inArcs) */
+  inArcs?: boolean;
 }
 
 export interface ParseGraphOptions extends ParseOptions {
@@ -120,7 +122,7 @@ export function finishGraph(host: WasmHost, arcs: ArcArrays, options: ParseOptio
     input.neurons = withSourceText(options.neurons, tableName, undefined, (chunks) => parseNeuronTable(chunks, table));
   }
   reserveMemory(host, input);
-  return buildGraph(host, input, { trusted: true });
+  return buildGraph(host, input, { trusted: true, inArcs: options.inArcs });
 }
 
 /**
