@@ -10,7 +10,7 @@ import os from 'node:os';
 import { Bench } from 'tinybench';
 
 export interface StageOptions {
-  /** smaller inputs and fewer samples: a smoke run of the whole suite in about a minute */
+  /** smaller inputs and fewer samples: a smoke run of the whole suite in a few seconds */
   quick: boolean;
 }
 

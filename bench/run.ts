@@ -5,16 +5,27 @@
  *
  * Each stage saves bench/results/<stage>.json (bench/results/<stage>.quick.json with --quick),
  * holding the machine (CPU model and count, Node version, date), the figures and the ratios.
- * The full run takes a few minutes on a 2-core machine; --quick is a smoke run of about a minute.
- * Stages run one after another in this one thread: each figure is a one-core figure.
+ * The full run takes a few minutes on a 2-core machine; --quick is a smoke run of a few seconds.
+ * Stages run one after another, each in a fresh process (bench/stage.ts), on one thread: each
+ * figure is a one-core figure.
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { machine, save, si, type Headline, type StageOptions, type StageResult } from './common.js';
 
-const STAGES: Record<string, () => Promise<{ run(options: StageOptions): Promise<StageResult> }>> = {
-  pagerank: () => import('./pagerank.js'),
-  lif: () => import('./lif.js'),
-  load: () => import('./load.js'),
-};
+/** The stages, in the order they run; each runs in its own process (bench/stage.ts). */
+const STAGES = ['pagerank', 'lif', 'load'] as const;
+const STAGE_SCRIPT = fileURLToPath(new URL('./stage.ts', import.meta.url));
+
+/** Run a stage in a fresh Node process: its logs go to our stderr, its headlines come back as JSON. */
+function runStage(name: string, options: StageOptions): StageResult {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', STAGE_SCRIPT, name, ...(options.quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 << 20,
+  });
+  return JSON.parse(output.trim().split('\n').pop()!) as StageResult;
+}
 
 function format(headline: Headline): string {
   const value = headline.unit === '×' || headline.unit.startsWith('B/') ? headline.value.toFixed(2) : `${si(headline.value)}`;
@@ -24,23 +35,22 @@ function format(headline: Headline): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const unknown = args.filter((arg) => arg !== '--quick' && !(arg in STAGES));
+  const unknown = args.filter((arg) => arg !== '--quick' && !(STAGES as readonly string[]).includes(arg));
   if (unknown.length > 0) {
-    process.stderr.write(`bench: unknown argument ${unknown.join(' ')} (known: --quick ${Object.keys(STAGES).join(' ')})\n`);
+    process.stderr.write(`bench: unknown argument ${unknown.join(' ')} (known: --quick ${STAGES.join(' ')})\n`);
     process.exit(2);
   }
   const options: StageOptions = { quick: args.includes('--quick') };
-  const selected = Object.keys(STAGES).filter((name) => args.length === 0 || args.includes(name) || args.every((arg) => arg === '--quick'));
+  const selected = STAGES.filter((name) => args.length === 0 || args.includes(name) || args.every((arg) => arg === '--quick'));
   const started = performance.now();
   const results: StageResult[] = [];
   const failures: { stage: string; error: string }[] = [];
   for (const name of selected) {
     try {
-      const stage = await STAGES[name]!();
-      results.push(await stage.run(options));
+      results.push(runStage(name, options));
     } catch (error) {
       // One broken stage must not hide the others' figures.
-      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      const text = error instanceof Error ? error.message : String(error);
       failures.push({ stage: name, error: text });
       process.stderr.write(`bench: stage ${name} failed: ${text}\n`);
     }
