@@ -77,7 +77,7 @@ describe('real graphs in test/fixtures/data', () => {
 });
 
 describe('the example neuron table', () => {
-  it('loads with the example connectome: muscles and GABAergic neurons get their parameters, others the defaults', () => {
+  it('loads with the example connectome: muscles and GABAergic neurons get their parameters, empty cells the defaults', () => {
     const examples = fileURLToPath(new URL('../../examples/', import.meta.url));
     const graph = loadGraph(host, join(examples, 'celegans_herm_chem.el'), { neurons: join(examples, 'celegans_herm_neurons.tsv') });
     const records = graph.neuronRecords!;
@@ -90,9 +90,9 @@ describe('the example neuron table', () => {
       const v = Number(id);
       // record slots: du 0, dv 1, vth 2, bias 3, refractory 4, noise 5
       const record = [...records.subarray(v * 6, v * 6 + 6)];
-      if (kind!.endsWith('muscle')) expect(record).toEqual([512, 128, 40000, 0, 5, 0]);
-      else if (gaba === '1') expect(record).toEqual([1024, 256, 20000, 0, 2, 0]);
-      else expect(record).toEqual([1024, 256, 20000, 0, 0, 0]);
+      if (kind!.endsWith('muscle')) expect(record).toEqual([512, 128, 600, 0, 5, 100]);
+      else if (gaba === '1') expect(record).toEqual([1024, 256, 300, 0, 2, 100]);
+      else expect(record).toEqual([1024, 256, 300, 0, 0, 100]);
     }
   });
 });
