@@ -6,12 +6,14 @@
  *     (every spike times its out-degree, as the run counts them) over the run's wall time.
  *   - Brette 2007 CUBA network, 4,000 neurons, p = 0.02: real-time factor = wall time / simulated
  *     time, for 1 s simulated = 10,000 steps of 0.1 ms (below 1 is faster than real time).
- *   - bytes per synapse of the Brunel graph as held (goal ≤ 8).
+ *   - bytes per synapse of the Brunel graph as a LIF run holds it (out-arcs only, no CSC; goal ≤ 8),
+ *     not counting the arrays held per neuron (offsets, neuron table), which are reported beside it.
  * Each run is warmed up with a short run first (kernel tiers, page faults of its state).
  * With --quick: Brunel at scale 0.2 (2,500 neurons, 625k synapses) and 1,000 CUBA steps.
  */
 import { createHostSync } from '../src/index.js';
 import { buildGraph, type NeuromorphicGraph } from '../src/input/graph.js';
+import { NEURON_STRIDE } from '../src/memory/layout.js';
 import { generateBrunel } from '../src/generate/brunel.js';
 import { generateCuba } from '../src/generate/cuba.js';
 import { runAlgorithm } from '../src/execute/single.js';
@@ -35,7 +37,8 @@ export async function run(options: StageOptions): Promise<StageResult> {
   log(`LIF: Brunel network (scale ${brunelScale}, ${brunelSteps} steps x ${samples} runs)`);
   let started = performance.now();
   const brunelArcs = generateBrunel({ scale: brunelScale, seed: SEED });
-  const brunel = buildGraph(host, brunelArcs, { trusted: true });
+  // As `neuromesh run --algo lif` loads it: LIF pushes along out-arcs only, so no CSC.
+  const brunel = buildGraph(host, brunelArcs, { trusted: true, inArcs: false });
   log(`  n = ${brunel.n}, m = ${brunel.m} synapses (generated and built in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   simulate(brunel, 100);
   let last: AlgorithmResult | undefined;
@@ -48,12 +51,15 @@ export async function run(options: StageOptions): Promise<StageResult> {
   const eventsPerSecond = events / (brunelTiming.medianMs / 1000);
   const rateHz = spikes / brunel.n / ((brunelSteps * STEP_MS) / 1000);
   const brunelMemory = brunel.memoryBytes();
+  // Per synapse = everything held minus what is held per neuron (CSR offsets, the neuron table).
+  const perNeuronBytes = (brunel.n + 1) * 4 * (brunel.hasInArcs ? 2 : 1) + (brunel.hasNeuronTable ? brunel.n * NEURON_STRIDE * 4 : 0) + (brunel.vertexIds?.byteLength ?? 0);
+  const bytesPerSynapse = (brunelMemory.total - perNeuronBytes) / brunel.m;
   log(`  ${si(eventsPerSecond)}synaptic events/s (${si(events)}events, ${spikes} spikes = ${rateHz.toFixed(1)} Hz mean rate, median run ${brunelTiming.medianMs.toFixed(0)} ms)`);
-  log(`  ${brunelMemory.perArc.toFixed(2)} B/synapse held (shared ${brunelMemory.shared} B, heap ${brunelMemory.heap} B)`);
+  log(`  ${bytesPerSynapse.toFixed(2)} B per synapse (${brunelMemory.perArc.toFixed(3)} B/synapse with the per-neuron arrays; shared ${brunelMemory.shared} B, heap ${brunelMemory.heap} B)`);
 
   log(`LIF: CUBA network (${cubaSteps} steps = ${(cubaSteps * STEP_MS) / 1000} s simulated x ${samples} runs)`);
   started = performance.now();
-  const cuba = buildGraph(host, generateCuba({ seed: SEED }), { trusted: true });
+  const cuba = buildGraph(host, generateCuba({ seed: SEED }), { trusted: true, inArcs: false });
   log(`  n = ${cuba.n}, m = ${cuba.m} synapses (generated and built in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   simulate(cuba, 200);
   let cubaLast: AlgorithmResult | undefined;
@@ -85,6 +91,9 @@ export async function run(options: StageOptions): Promise<StageResult> {
       synapticEvents: events,
       synapticEventsPerSecondPerCore: eventsPerSecond,
       memory: brunelMemory,
+      inArcs: brunel.hasInArcs,
+      bytesPerSynapse,
+      bytesPerSynapseWithPerNeuronArrays: brunelMemory.perArc,
     },
     cuba: {
       generator: 'generateCuba (Brette 2007 benchmark 2, integer LIF)',
@@ -109,7 +118,7 @@ export async function run(options: StageOptions): Promise<StageResult> {
     headlines: [
       { label: `LIF synaptic events/s per core (Brunel, ${brunel.n} neurons)`, value: eventsPerSecond, unit: 'events/s', goal: '≥ 1e8', met: eventsPerSecond >= 1e8 },
       { label: `LIF CUBA real-time factor (${cuba.n} neurons, wall / simulated)`, value: realTimeFactor, unit: '×' },
-      { label: 'LIF bytes per synapse held (Brunel)', value: brunelMemory.perArc, unit: 'B/synapse', goal: '≤ 8', met: brunelMemory.perArc <= 8 },
+      { label: `LIF bytes per synapse (Brunel; ${brunelMemory.perArc.toFixed(3)} with per-neuron arrays)`, value: bytesPerSynapse, unit: 'B/synapse', goal: '≤ 8', met: bytesPerSynapse <= 8 },
     ],
   };
 }
