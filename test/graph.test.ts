@@ -6,7 +6,7 @@ describe('buildGraph', () => {
 
   it('builds CSR in stable input order and CSC in CSR order, keeping parallel arcs and self-loops', () => {
     // arcs given out of source order: 2->0, 0->1, 0->1 (parallel), 1->1 (self-loop), 0->2
-    const g = buildGraph(host, { n: 3, src: [2, 0, 0, 1, 0], dst: [0, 1, 1, 1, 2], weights: [5, 1, 2, 3, 4] });
+    const g = buildGraph(host, { n: 3, src: [2, 0, 0, 1, 0], dst: [0, 1, 1, 1, 2], weights: [5, 1, 2, 3, 4] }, { keepInputOrder: true });
     expect(g.n).toBe(3);
     expect(g.m).toBe(5);
     expect([...g.outOffsets]).toEqual([0, 3, 4, 5]);
@@ -17,6 +17,13 @@ describe('buildGraph', () => {
     expect([...g.inOffsets]).toEqual([0, 1, 4, 5]);
     // in-arcs of 1 in CSR order: 0 (arc 0), 0 (arc 1), 1 (arc 3)
     expect([...g.inSources]).toEqual([2, 0, 0, 1, 0]);
+    expect(g.describeArc(2)).toBe('arc 4 (0 -> 2)');
+    // by default the input order of unsorted input is not kept: arcs are named by their ends
+    const lean = buildGraph(host, { n: 3, src: [2, 0, 0, 1, 0], dst: [0, 1, 1, 1, 2], weights: [5, 1, 2, 3, 4] });
+    expect(lean.arcInputOrder).toBeNull();
+    expect([...lean.outWeightsI32!]).toEqual([1, 2, 4, 3, 5]);
+    expect(lean.arcInputIndex(2)).toBe(-1);
+    expect(lean.describeArc(2)).toBe('arc 0 -> 2');
   });
 
   it('chooses the narrowest exact weight and delay storage', () => {

@@ -88,8 +88,7 @@ export function checkLifGraph(graph: NeuromorphicGraph): void {
     for (let arc = 0; arc < graph.m; arc++) {
       const w = weights[arc]!;
       if (Number.isInteger(w)) continue;
-      const inputArc = graph.arcInputOrder ? graph.arcInputOrder[arc]! : arc;
-      throw new InputError(ErrorCode.NON_INTEGER_WEIGHT, `arc ${inputArc}: the LIF model needs integer weights, got ${w}`, {
+      throw new InputError(ErrorCode.NON_INTEGER_WEIGHT, `${graph.describeArc(arc)}: the LIF model needs integer weights, got ${w}`, {
         file: graph.name,
         field: 'weight',
       });

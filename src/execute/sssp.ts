@@ -29,25 +29,14 @@ const EXACT_INTEGER_LIMIT = 2 ** 53;
 export function checkNonNegativeWeights(graph: NeuromorphicGraph): void {
   if (graph.weightType === WEIGHT_UNIT || graph.minWeight >= 0) return;
   const weights = (graph.outWeightsI32 ?? graph.outWeightsF64)!;
-  const offsets = graph.outOffsets;
-  const targets = graph.outTargets;
   const order = graph.arcInputOrder;
   let arc = -1;
   for (let k = 0; k < graph.m; k++) {
     if (weights[k]! < 0 && (arc < 0 || (order ? order[k]! < order[arc]! : false))) arc = k;
   }
-  // the source of CSR arc `arc`: the vertex whose range holds it
-  let lo = 0;
-  let hi = graph.n - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (offsets[mid]! <= arc) lo = mid;
-    else hi = mid - 1;
-  }
-  const inputIndex = order ? order[arc]! : arc;
   throw new InputError(
     ErrorCode.NEGATIVE_WEIGHT,
-    `arc ${inputIndex} (${graph.toInputId(lo)} -> ${graph.toInputId(targets[arc]!)}) has negative weight ${weights[arc]}: sssp needs weights >= 0`,
+    `${graph.describeArc(arc)} has negative weight ${weights[arc]}: sssp needs weights >= 0`,
     { file: graph.name, field: 'weight' },
   );
 }

@@ -90,6 +90,8 @@ export interface GraphFields {
   regions: GraphRegions;
   vertexIds: Float64Array | null;
   arcInputOrder: Uint32Array | null;
+  /** true when the input was not in source order and its order was not kept (see BuildOptions.keepInputOrder) */
+  inputOrderDropped?: boolean;
   name: string;
   minWeight: number;
   maxWeight: number;
@@ -113,6 +115,7 @@ export class NeuromorphicGraph implements GraphFields {
    * source order (then CSR order is input order).
    */
   readonly arcInputOrder: Uint32Array | null;
+  readonly inputOrderDropped: boolean;
   readonly name: string;
   /** the smallest and largest weight (1 and 1 for unit weights; 0 and 0 when m = 0) */
   readonly minWeight: number;
@@ -131,6 +134,7 @@ export class NeuromorphicGraph implements GraphFields {
     this.regions = fields.regions;
     this.vertexIds = fields.vertexIds;
     this.arcInputOrder = fields.arcInputOrder;
+    this.inputOrderDropped = fields.inputOrderDropped === true;
     this.name = fields.name;
     this.minWeight = fields.minWeight;
     this.maxWeight = fields.maxWeight;
@@ -233,6 +237,32 @@ export class NeuromorphicGraph implements GraphFields {
     return -1;
   }
 
+  /** The input index of the arc at CSR index `arc`, or -1 when the input order was not kept. */
+  arcInputIndex(arc: number): number {
+    if (this.arcInputOrder) return this.arcInputOrder[arc]!;
+    return this.inputOrderDropped ? -1 : arc;
+  }
+
+  /** The source vertex of the arc at CSR index `arc` (a binary search over outOffsets). */
+  sourceOf(arc: number): number {
+    const offsets = this.outOffsets;
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (offsets[mid]! <= arc) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** An arc as a person finds it in the input: `arc 17 (3 -> 5)`, input index and input ids. */
+  describeArc(arc: number): string {
+    const ends = `${this.toInputId(this.sourceOf(arc))} -> ${this.toInputId(this.outTargets[arc]!)}`;
+    const index = this.arcInputIndex(arc);
+    return index >= 0 ? `arc ${index} (${ends})` : `arc ${ends}`;
+  }
+
   /** Bytes this graph holds in shared memory and on the JavaScript heap. */
   memoryBytes(): { shared: number; heap: number; total: number; perArc: number } {
     const { n, m } = this;
@@ -267,6 +297,12 @@ export interface BuildOptions {
    * synapse without it.
    */
   inArcs?: boolean;
+  /**
+   * Keep, for input not already in source order, each arc's input index (`arcInputOrder`, 4 bytes
+   * per arc on the JavaScript heap). Default false: only outputs that list arcs in input order need
+   * it; without it such a graph's arcs are known by their ends (u -> v) and their CSR index.
+   */
+  keepInputOrder?: boolean;
 }
 
 export function buildGraph(host: WasmHost, input: ArcArrays, options: BuildOptions = {}): NeuromorphicGraph {
@@ -364,20 +400,18 @@ export function buildGraph(host: WasmHost, input: ArcArrays, options: BuildOptio
     if (delays16) copyInto(delays16, delays!);
   } else {
     // Stable counting sort by source: CSR order keeps input order among a vertex's out-arcs.
-    arcInputOrder = new Uint32Array(m);
+    // Weights and delays move in the same pass (one random write stream each, no permutation
+    // gathered afterwards): this scatter is most of a large unsorted load.
+    if (options.keepInputOrder) arcInputOrder = new Uint32Array(m);
+    const weightOut = weightsI32 ?? weightsF64;
+    const delayOut = delays8 ?? delays16;
     const cursor = outOffsets.slice(0, n);
     for (let i = 0; i < m; i++) {
       const position = cursor[src[i]!]!++;
       targets[position] = dst[i]!;
-      arcInputOrder[position] = i;
-    }
-    if (weightsI32 || weightsF64) {
-      const out = (weightsI32 ?? weightsF64)!;
-      for (let k = 0; k < m; k++) out[k] = weights![arcInputOrder[k]!]!;
-    }
-    if (delays8 || delays16) {
-      const out = (delays8 ?? delays16)!;
-      for (let k = 0; k < m; k++) out[k] = delays![arcInputOrder[k]!]!;
+      if (arcInputOrder) arcInputOrder[position] = i;
+      if (weightOut) weightOut[position] = weights![i]!;
+      if (delayOut) delayOut[position] = delays![i]!;
     }
   }
 
@@ -396,6 +430,7 @@ export function buildGraph(host: WasmHost, input: ArcArrays, options: BuildOptio
     regions,
     vertexIds: input.vertexIds ?? null,
     arcInputOrder,
+    inputOrderDropped: !sorted && !arcInputOrder,
     name,
     minWeight,
     maxWeight,

@@ -21,6 +21,8 @@ export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
   /** build the CSC of in-arcs (default true); a LIF-only run may skip it (text formats only) */
   inArcs?: boolean;
+  /** keep each arc's input index when the file is not in source order (default false; see BuildOptions) */
+  keepInputOrder?: boolean;
 }
 
 const TEXT_CHUNK_BYTES = 4 << 20;
@@ -110,7 +112,7 @@ export function loadGraph(host: WasmHost, path: string, options: LoadOptions = {
   const gzip = implied.gzip;
   const chunks = fileChunks(path, gzip ? GZIP_CHUNK_BYTES : TEXT_CHUNK_BYTES, !gzip, options.onProgress);
   // errors name the path; the graph is called options.name when given
-  const parseOptions = { name: path, remap: options.remap, gzip, sizeHint: gzip ? 0 : fileSize(path), inArcs: options.inArcs };
+  const parseOptions = { name: path, remap: options.remap, gzip, sizeHint: gzip ? 0 : fileSize(path), inArcs: options.inArcs, keepInputOrder: options.keepInputOrder };
   const arcs = { ...readGraphArcs(chunks, implied.format, parseOptions), name: options.name ?? path };
   if (options.neurons === undefined) return finishGraph(host, arcs, parseOptions);
   const neuronsPath = options.neurons;

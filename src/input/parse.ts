@@ -40,6 +40,8 @@ export interface ParseOptions {
   sizeHint?: number;
   /** build the CSC of in-arcs (default true; see BuildOptions.inArcs) */
   inArcs?: boolean;
+  /** keep each arc's input index when the input is not in source order (see BuildOptions.keepInputOrder) */
+  keepInputOrder?: boolean;
 }
 
 export interface ParseGraphOptions extends ParseOptions {
@@ -122,7 +124,7 @@ export function finishGraph(host: WasmHost, arcs: ArcArrays, options: ParseOptio
     input.neurons = withSourceText(options.neurons, tableName, undefined, (chunks) => parseNeuronTable(chunks, table));
   }
   reserveMemory(host, input);
-  return buildGraph(host, input, { trusted: true, inArcs: options.inArcs });
+  return buildGraph(host, input, { trusted: true, inArcs: options.inArcs, keepInputOrder: options.keepInputOrder });
 }
 
 /**

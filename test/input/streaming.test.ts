@@ -49,6 +49,7 @@ describe('streaming loads', () => {
     let peak = 0;
     let calls = 0;
     const graph = loadGraph(host, path, {
+      keepInputOrder: true,
       onProgress: (done, total) => {
         calls++;
         expect(total).toBe(size);

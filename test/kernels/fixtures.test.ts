@@ -94,13 +94,16 @@ describe('hand-checked fixtures', () => {
 describe('errors', () => {
   it('a negative weight is NEGATIVE_WEIGHT naming the arc by input position', () => {
     // input arc 1 (0 -> 1, weight -2) comes first in CSR order; the error names it as input arc 1
-    const graph = buildGraph(host, { n: 3, src: [1, 0], dst: [2, 1], weights: [5, -2], name: 'tiny.el' });
+    const graph = buildGraph(host, { n: 3, src: [1, 0], dst: [2, 1], weights: [5, -2], name: 'tiny.el' }, { keepInputOrder: true });
     const error = thrown(() => runAlgorithm(graph, 'sssp')) as InputError;
     expect(error).toBeInstanceOf(InputError);
     expect(error.code).toBe(ErrorCode.NEGATIVE_WEIGHT);
     expect(error.file).toBe('tiny.el');
     expect(error.field).toBe('weight');
     expect(error.message).toMatch(/arc 1 \(0 -> 1\)/);
+    // without the kept input order, the arc is named by its ends
+    const lean = buildGraph(host, { n: 3, src: [1, 0], dst: [2, 1], weights: [5, -2] });
+    expect((thrown(() => runAlgorithm(lean, 'sssp')) as InputError).message).toMatch(/arc 0 -> 1 has negative weight -2/);
     const real = buildGraph(host, { n: 2, src: [0, 1], dst: [1, 0], weights: [0.5, -0.25] });
     expect((thrown(() => runAlgorithm(real, 'sssp')) as InputError).code).toBe(ErrorCode.NEGATIVE_WEIGHT);
     // other algorithms ignore weights
