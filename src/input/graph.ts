@@ -223,19 +223,9 @@ export class NeuromorphicGraph implements GraphFields {
 
   /** The vertex of an input id, or -1 when the input has no such vertex. */
   fromInputId(id: number): number {
-    if (!this.vertexIds) return Number.isInteger(id) && id >= 0 && id < this.n ? id : -1;
-    // vertexIds is sorted ascending (loaders remap by rank): binary search.
-    let lo = 0;
-    let hi = this.n - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const value = this.vertexIds[mid]!;
-      if (value === id) return mid;
-      if (value < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return vertexOfInputId(this.vertexIds, this.n, id);
   }
+
 
   /** The input index of the arc at CSR index `arc`, or -1 when the input order was not kept. */
   arcInputIndex(arc: number): number {
@@ -277,6 +267,24 @@ export class NeuromorphicGraph implements GraphFields {
     const total = shared + heap;
     return { shared, heap, total, perArc: m > 0 ? total / m : 0 };
   }
+}
+
+/**
+ * The vertex of an input id: the id itself without remapping, else its index in `vertexIds`
+ * (sorted ascending, since loaders remap by rank: a binary search). -1 when there is none.
+ */
+export function vertexOfInputId(vertexIds: Float64Array | null, n: number, id: number): number {
+  if (!vertexIds) return Number.isInteger(id) && id >= 0 && id < n ? id : -1;
+  let lo = 0;
+  let hi = vertexIds.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const value = vertexIds[mid]!;
+    if (value === id) return mid;
+    if (value < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 function arcError(code: ErrorCode, name: string, field: string, index: number, problem: string): InputError {

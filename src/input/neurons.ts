@@ -8,7 +8,7 @@
  */
 import { ErrorCode } from '../errors.js';
 import { NEURON_DEFAULTS, NEURON_FIELDS, type NeuronField } from '../memory/layout.js';
-import { NEURON_RANGES, type NeuronColumns } from './graph.js';
+import { NEURON_RANGES, vertexOfInputId, type NeuronColumns } from './graph.js';
 import { LineParser, chunksOf, feedLines, isBlank, type ByteSource } from './lines.js';
 
 export interface NeuronTableOptions {
@@ -152,18 +152,9 @@ class NeuronTableParser extends LineParser {
   }
 
   private vertexOf(id: number): number {
-    if (!this.vertexIds) return id >= 0 && id < this.n ? id : -1;
-    let low = 0;
-    let high = this.vertexIds.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      const value = this.vertexIds[middle]!;
-      if (value === id) return middle;
-      if (value < id) low = middle + 1;
-      else high = middle - 1;
-    }
-    return -1;
+    return vertexOfInputId(this.vertexIds, this.n, id);
   }
+
 }
 
 function cellText(bytes: Uint8Array, start: number, end: number): string {
