@@ -63,11 +63,16 @@ function ensureBrowserBuild(): void {
   if (!existsSync(join(ROOT, 'build/neuromesh.wasm'))) throw new Error('build/neuromesh.wasm is missing: run "npm run build:wasm"');
   const entry = join(ROOT, 'dist/index.browser.js');
   if (existsSync(entry) && statSync(entry).mtimeMs >= newestModification(join(ROOT, 'src'))) return;
+  const started = Date.now();
   try {
     execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'pipe', timeout: 60_000 });
   } catch (error) {
     const output = (error as { stdout?: Buffer }).stdout?.toString() ?? String(error);
-    throw new Error(`building dist/ for the browser failed (tsc -p tsconfig.build.json):\n${output}`);
+    // tsc still emits on type errors; those are `npm run typecheck`'s to report. Go on with the
+    // emitted JavaScript, but fail when nothing was written (tsc crashed or timed out).
+    const emitted = existsSync(entry) && statSync(entry).mtimeMs >= started - 1000;
+    if (!emitted) throw new Error(`building dist/ for the browser failed (tsc -p tsconfig.build.json):\n${output}`);
+    console.warn(`tsc -p tsconfig.build.json reported errors; testing the JavaScript it emitted:\n${output}`);
   }
 }
 
