@@ -17,6 +17,12 @@ export * from './input/graphology.js';
 export { MAX_LINE_BYTES } from './input/lines.js';
 export { saveGraphSnapshot, parseGraphSnapshot, readSnapshotName, SNAPSHOT_FORMAT_VERSION, SNAPSHOT_IDENTIFIER } from './input/snapshot.js';
 export { loadGraph, type LoadOptions } from './input/load.js';
+// --- analyse ---
+export * from './analyse/analyse.js';
+// --- partition ---
+export * from './partition/plan.js';
+export * from './partition/metrics.js';
+export * from './partition/vertexcut.js';
 // --- execute (single-worker runs) ---
 export * from './execute/lif.js';
 export { runAlgorithm } from './execute/single.js';
