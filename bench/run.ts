@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark stage in turn, then the headline numbers.
  *
- *   node --import tsx bench/run.ts [--quick] [pagerank] [lif] [load]
+ *   node --import tsx bench/run.ts [--quick] [pagerank] [lif] [load] [partition]
  *
  * Each stage saves bench/results/<stage>.json (bench/results/<stage>.quick.json with --quick),
  * holding the machine (CPU model and count, Node version, date), the figures and the ratios.
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { machine, save, si, type Headline, type StageOptions, type StageResult } from './common.js';
 
 /** The stages, in the order they run; each runs in its own process (bench/stage.ts). */
-const STAGES = ['pagerank', 'lif', 'load'] as const;
+const STAGES = ['pagerank', 'lif', 'load', 'partition'] as const;
 const STAGE_SCRIPT = fileURLToPath(new URL('./stage.ts', import.meta.url));
 
 /** Run a stage in a fresh Node process: its logs go to our stderr, its headlines come back as JSON. */

@@ -10,6 +10,7 @@ export const STAGES: Record<string, () => Promise<{ run(options: StageOptions): 
   pagerank: () => import('./pagerank.js'),
   lif: () => import('./lif.js'),
   load: () => import('./load.js'),
+  partition: () => import('./partition.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

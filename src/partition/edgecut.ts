@@ -30,6 +30,9 @@ import { streamingPartition } from './streaming.js';
 export const EDGE_CUT_METHODS = ['multilevel', 'ldg', 'fennel'] as const;
 export type EdgeCutMethod = (typeof EDGE_CUT_METHODS)[number];
 
+/** Initial partitions tried on the coarsest graph (multilevel); the best is uncoarsened. */
+const INITIAL_RUNS = 4;
+
 /** Default allowed imbalance: a part may weigh 3% above the mean (the target). */
 export const DEFAULT_EDGE_CUT_IMBALANCE = 0.03;
 
@@ -116,28 +119,50 @@ export function edgeCutLimit(vertexWeights: Float64Array, total: number, k: numb
 
 /** The multilevel scheme on a prepared view. Returns owners and the vertex count of each level. */
 function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: number, random: Prng, tries: number, passes: number): { owner: Int32Array; levels: number[] } {
-  // Coarsen to a few dozen vertices per part (METIS's k-way driver: 30k), enough for the
-  // bisections to have choices, few enough that trying several is cheap.
-  const coarsenTo = Math.max(30 * k, 60);
+  // METIS's k-way driver coarsens to max(n / (20 log2 k), 30 k): the initial partition, itself a
+  // multilevel recursive bisection, sees a graph big enough to hold a good cut.
+  const coarsenTo = Math.max(Math.floor(view.n / (20 * Math.max(1, Math.log2(k)))), 30 * k);
   const levels = coarsen(view, coarsenTo, random);
   const graphs = [view, ...levels.map((level) => level.graph)];
   let graph = graphs[graphs.length - 1]!;
-  let owner = initialPartition(graph, k, imbalance, tries, random);
-  let weights = partWeights(graph, owner, k);
-  for (let level = graphs.length - 1; ; level--) {
-    balanceKway(graph, owner, weights, limit, random);
-    refineKway(graph, owner, weights, limit, random, passes);
-    if (level === 0) break;
-    // project onto the finer graph: each finer vertex takes its coarse vertex's part
+  // Several initial partitions, each balanced and refined on the coarsest graph, best kept: the
+  // coarsest cut decides which basin the finer levels refine in, and it is cheap to retry there.
+  // Half the runs bisect with a tight slack (the final imbalance spread over the ⌈log2 k⌉
+  // bisection levels), half with a loose one (all of it at each level): loose bisections find
+  // better cuts, tight ones need less balancing afterwards, and which wins depends on the graph.
+  const depth = Math.max(1, Math.ceil(Math.log2(k)));
+  let owner: Int32Array = new Int32Array(0);
+  let weights: Float64Array = new Float64Array(k);
+  let bestOver = Infinity;
+  let bestCut = Infinity;
+  for (let run = 0; run < INITIAL_RUNS; run++) {
+    const slack = run % 2 === 0 ? imbalance : Math.pow(1 + imbalance, 1 / depth) - 1;
+    const candidate = initialPartition(graph, k, slack, tries, random);
+    const candidateWeights = partWeights(graph, candidate, k);
+    balanceKway(graph, candidate, candidateWeights, limit, random);
+    refineKway(graph, candidate, candidateWeights, limit, random, passes);
+    let over = 0;
+    for (let p = 0; p < k; p++) over += Math.max(0, candidateWeights[p]! - limit);
+    const cut = weightedCut(graph, candidate);
+    if (over < bestOver || (over === bestOver && cut < bestCut)) {
+      owner = candidate;
+      weights = candidateWeights;
+      bestOver = over;
+      bestCut = cut;
+    }
+  }
+  for (let level = graphs.length - 1; level > 0; level--) {
+    // Project onto the finer graph (each finer vertex takes its coarse vertex's part; the part
+    // weights do not change, coarse weights being sums), then balance and refine there.
     const coarseOf = levels[level - 1]!.coarseOf;
     const finer = graphs[level - 1]!;
     const projected = new Int32Array(finer.n);
     for (let v = 0; v < finer.n; v++) projected[v] = owner[coarseOf[v]!]!;
     owner = projected;
     graph = finer;
-    // part weights are unchanged by projection (coarse weights are sums)
+    balanceKway(graph, owner, weights, limit, random);
+    refineKway(graph, owner, weights, limit, random, passes);
   }
-  weights = partWeights(graph, owner, k);
   return { owner, levels: graphs.map((g) => g.n) };
 }
 

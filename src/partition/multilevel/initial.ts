@@ -10,8 +10,14 @@
  * ratio, so any k works, not only powers of two.
  */
 import type { Prng } from '../../generate/prng.js';
+import { coarsen } from './coarsen.js';
 import { GainHeap } from './heap.js';
 import { randomOrder, type WeightedGraph } from './weighted.js';
+
+/** Vertices below which a bisection stops coarsening and is grown directly. */
+const BISECTION_COARSEN_TO = 20;
+/** Multilevel bisections tried, each with its own coarsening, best kept (METIS's ncuts). */
+const BISECTION_CUTS = 4;
 
 /** What a bisection aims at: side 0 should weigh `target0`; side s must stay under maxWeight[s]. */
 interface BisectionGoal {
@@ -189,8 +195,44 @@ export function refineBisection(graph: WeightedGraph, side: Uint8Array, goal: Bi
   return cut;
 }
 
-/** The best of `tries` grown-and-refined bisections. */
+/**
+ * A multilevel bisection (METIS's MultilevelBisect): coarsen this graph further, bisect the
+ * coarsest by the best of `tries` grown-and-refined bisections, then project back with FM passes
+ * at every level. Small graphs are bisected directly.
+ */
 function bisect(graph: WeightedGraph, goal: BisectionGoal, tries: number, random: Prng): Uint8Array {
+  if (graph.n <= 2 * BISECTION_COARSEN_TO) return bisectDirectly(graph, goal, tries, random);
+  let best: Uint8Array | null = null;
+  let bestOver = Infinity;
+  let bestCut = Infinity;
+  for (let cut = 0; cut < BISECTION_CUTS; cut++) {
+    const levels = coarsen(graph, BISECTION_COARSEN_TO, random);
+    const graphs = [graph, ...levels.map((level) => level.graph)];
+    let side = bisectDirectly(graphs[graphs.length - 1]!, goal, tries, random);
+    let cutWeight = 0;
+    for (let level = levels.length; level > 0; level--) {
+      const coarseOf = levels[level - 1]!.coarseOf;
+      const finer = graphs[level - 1]!;
+      const projected = new Uint8Array(finer.n);
+      for (let v = 0; v < finer.n; v++) projected[v] = side[coarseOf[v]!]!;
+      side = projected;
+      cutWeight = refineBisection(finer, side, goal, random, 8);
+    }
+    if (levels.length === 0) cutWeight = bisectionCut(graph, side);
+    let weight0 = 0;
+    for (let v = 0; v < graph.n; v++) if (side[v] === 0) weight0 += graph.vertexWeights[v]!;
+    const over = overweight(weight0, graph.totalVertexWeight - weight0, goal);
+    if (over < bestOver || (over === bestOver && cutWeight < bestCut)) {
+      best = side;
+      bestOver = over;
+      bestCut = cutWeight;
+    }
+  }
+  return best!;
+}
+
+/** The best of `tries` grown-and-refined bisections. */
+function bisectDirectly(graph: WeightedGraph, goal: BisectionGoal, tries: number, random: Prng): Uint8Array {
   const heap = new GainHeap(graph.n);
   let best: Uint8Array | null = null;
   let bestOver = Infinity;
@@ -266,13 +308,13 @@ function recurse(graph: WeightedGraph, ids: Int32Array | null, k: number, first:
   }
 }
 
-/** Owner in [0, k) of every vertex of the (coarsest) graph. */
-export function initialPartition(graph: WeightedGraph, k: number, imbalance: number, tries: number, random: Prng): Int32Array {
+/**
+ * Owner in [0, k) of every vertex of the (coarsest) graph. `slack` is the relative excess each
+ * bisection allows a side over its target; the excess compounds down the ⌈log2 k⌉ levels of the
+ * recursion, and k-way balancing then evens out what is left.
+ */
+export function initialPartition(graph: WeightedGraph, k: number, slack: number, tries: number, random: Prng): Int32Array {
   const owner = new Int32Array(graph.n);
-  // Each level of bisection may use its share of the final slack: the errors multiply down the
-  // ⌈log2 k⌉ levels of the recursion, and k-way refinement then evens out what is left.
-  const levels = Math.max(1, Math.ceil(Math.log2(k)));
-  const slack = Math.pow(1 + imbalance, 1 / levels) - 1;
   recurse(graph, null, k, 0, owner, slack, tries, random);
   return owner;
 }
