@@ -3,9 +3,9 @@
  * one of its arcs, one of them its master (see plan.ts). Three methods:
  *
  * - `random`: hash each arc's ends (u, v) to a part (PowerGraph's random placement). The baseline.
- * - `grid`: 2D constrained placement. Parts form columns of (nearly) equal height; arc u -> v goes
- *   to the column of u's hash and, inside it, to the row of v's hash. A vertex's out-arcs stay in
- *   one column and its in-arcs take one cell per column, so it has at most
+ * - `grid`: 2D constrained placement. Parts form columns of (nearly) equal height; a vertex's
+ *   shard set is its hashed column plus one hashed cell in every other column, and an arc goes to
+ *   the less loaded of the two cells where its ends' sets meet. So a vertex has at most
  *   (tallest column) + (columns − 1) ≤ 2√k copies for any k (see `gridShape`).
  * - `hdrf`: High-Degree Replicated First (Petroni, Querzoni, Daudjee, Kamali, Iacoboni, "HDRF:
  *   Stream-Based Partitioning for Power-Law Graphs", CIKM 2015). Arcs stream in a seeded random
@@ -18,9 +18,9 @@
  *   but O(RF · m + m log n), and by far the lowest replication on the heavy-tailed fixtures.
  *
  * All four are deterministic for a seed, give every arc exactly one owner in [0, k), and choose
- * masters the same way (`assignMasters`): the part holding most of the vertex's arcs, ties broken
- * by a seeded hash of (vertex, part) so that masters of tied vertices spread over the parts instead
- * of piling onto part 0; a vertex without arcs goes to a part by a seeded hash of its id.
+ * masters the same way (`assignMasters`): always on a part holding a copy, by default balancing
+ * the master count over the parts (see MasterRule; 'most-arcs' is the part holding most of the
+ * vertex's arcs, ties by a seeded hash).
  */
 import { OptionsError, ResourceError, ErrorCode } from '../errors.js';
 import { Prng } from '../generate/prng.js';
@@ -35,6 +35,8 @@ export interface VertexCutOptions {
   k: number;
   /** seed of the hashes and the stream order (any safe integer; default 0) */
   seed?: number;
+  /** how masters are chosen among a vertex's copies (default 'balanced'; see MasterRule) */
+  masters?: MasterRule;
 }
 
 export interface HdrfOptions extends VertexCutOptions {
@@ -105,19 +107,35 @@ function arcSources(graph: ArcTopology): Uint32Array {
 }
 
 /**
- * Masters: for each vertex, the part owning most of its arcs (in and out); ties go to the tied part
- * with the smallest seeded hash of (vertex, part); a vertex with no arcs goes to hash(vertex) mod k.
- * O(n + m) with one count per part and a list of the parts touched.
+ * How masters are chosen among the parts holding a copy of a vertex. The choice never changes the
+ * replication or the communication volume (every non-master copy is a mirror either way), only
+ * where each vertex's update runs, hence the vertex balance.
+ * - 'balanced' (default): a vertex with copies on one part has its master there; then each vertex
+ *   with copies on several parts, in id order, goes to the one of them with the fewest masters so
+ *   far (ties: most of its arcs, then a seeded hash); last, vertices without arcs (which cost no
+ *   copy wherever they go) fill the parts with the fewest masters.
+ * - 'most-arcs': the part holding most of the vertex's arcs (in and out), ties to the smallest
+ *   seeded hash of (vertex, part) so that tied masters spread instead of piling onto part 0; a
+ *   vertex without arcs goes to hash(vertex) mod k.
  */
-export function assignMasters(graph: ArcTopology, arcOwner: Int32Array, k: number, seed = 0): Int32Array {
+export type MasterRule = 'balanced' | 'most-arcs';
+export const MASTER_RULES: readonly MasterRule[] = ['balanced', 'most-arcs'];
+
+/** Masters for a vertex-cut (see MasterRule). O(n + m) with one count per part and a list of the parts touched. */
+export function assignMasters(graph: ArcTopology, arcOwner: Int32Array, k: number, seed = 0, rule: MasterRule = 'balanced'): Int32Array {
+  if (!MASTER_RULES.includes(rule)) throw new OptionsError('masters', `must be one of ${MASTER_RULES.join(', ')}`, rule);
   const { n } = graph;
   const [tieSalt, isolatedSalt] = saltsOf(checkSeed(seed) ^ 0x6d61, 2) as [number, number];
   const offsets = graph.outOffsets;
   const { inOffsets, inOwners } = reverseArcs(graph, arcOwner);
   const counts = new Uint32Array(k);
   const touched = new Int32Array(Math.min(k, graph.m + 1));
-  const masters = new Int32Array(n);
-  for (let v = 0; v < n; v++) {
+  const masters = new Int32Array(n).fill(-1);
+  const balanced = rule === 'balanced';
+  const masterLoads = new PartLoads(k);
+
+  /** Count v's arcs per part into counts/touched; returns how many parts were touched. */
+  const tally = (v: number): number => {
     let touchedCount = 0;
     const outEnd = offsets[v + 1]!;
     for (let a = offsets[v]!; a < outEnd; a++) {
@@ -129,32 +147,68 @@ export function assignMasters(graph: ArcTopology, arcOwner: Int32Array, k: numbe
       const p = inOwners![i]!;
       if (counts[p]!++ === 0) touched[touchedCount++] = p;
     }
-    if (touchedCount === 0) {
-      masters[v] = mix32(v ^ isolatedSalt) % k;
-      continue;
-    }
+    return touchedCount;
+  };
+  /** The touched part with the fewest masters (balanced) or most arcs, then smallest hash; clears counts. */
+  const choose = (v: number, touchedCount: number): number => {
     let best = -1;
+    let bestMasters = 0;
     let bestCount = 0;
     let bestHash = 0;
     for (let t = 0; t < touchedCount; t++) {
       const p = touched[t]!;
       const count = counts[p]!;
       counts[p] = 0;
-      if (count < bestCount) continue;
+      const load = balanced ? masterLoads.loads[p]! : 0;
       const hash = hashPair(v, p, tieSalt);
-      if (count > bestCount || hash < bestHash || (hash === bestHash && p < best)) {
+      const better =
+        best < 0 ||
+        load < bestMasters ||
+        (load === bestMasters && (count > bestCount || (count === bestCount && (hash < bestHash || (hash === bestHash && p < best)))));
+      if (better) {
         best = p;
+        bestMasters = load;
         bestCount = count;
         bestHash = hash;
       }
     }
-    masters[v] = best;
+    return best;
+  };
+
+  // first pass: vertices whose copies are all on one part (and, for most-arcs, every vertex)
+  for (let v = 0; v < n; v++) {
+    const touchedCount = tally(v);
+    if (touchedCount === 0) {
+      if (!balanced) masters[v] = mix32(v ^ isolatedSalt) % k;
+      continue;
+    }
+    if (balanced && touchedCount > 1) {
+      for (let t = 0; t < touchedCount; t++) counts[touched[t]!] = 0;
+      continue;
+    }
+    masters[v] = choose(v, touchedCount);
+    if (balanced) masterLoads.add(masters[v]!, 1);
+  }
+  if (!balanced) return masters;
+  // second pass: vertices with copies on several parts, in id order
+  for (let v = 0; v < n; v++) {
+    if (masters[v] !== -1) continue;
+    const touchedCount = tally(v);
+    if (touchedCount === 0) continue;
+    masters[v] = choose(v, touchedCount);
+    masterLoads.add(masters[v]!, 1);
+  }
+  // last: vertices without arcs, each to the part with the fewest masters (lowest id among equals)
+  for (let v = 0; v < n; v++) {
+    if (masters[v] !== -1) continue;
+    masters[v] = masterLoads.least;
+    masterLoads.add(masters[v]!, 1);
   }
   return masters;
 }
 
-function vertexCutResult(graph: ArcTopology, arcOwner: Int32Array, k: number, seed: number): PartitionAssignment {
-  return { k, strategy: 'vertex-cut', vertexOwner: assignMasters(graph, arcOwner, k, seed), arcOwner };
+function vertexCutResult(graph: ArcTopology, arcOwner: Int32Array, k: number, seed: number, rule?: MasterRule): PartitionAssignment {
+  return { k, strategy: 'vertex-cut', vertexOwner: assignMasters(graph, arcOwner, k, seed, rule), arcOwner };
 }
 
 /** Random hashing of arcs: owner(u -> v) = hash(u, v) mod k. Parallel arcs land together. */
@@ -170,7 +224,7 @@ export function randomVertexCut(graph: ArcTopology, options: VertexCutOptions): 
     const end = offsets[u + 1]!;
     for (let a = offsets[u]!; a < end; a++) arcOwner[a] = hashPair(u, targets[a]!, salt) % k;
   }
-  return vertexCutResult(graph, arcOwner, k, seed);
+  return vertexCutResult(graph, arcOwner, k, seed, options.masters);
 }
 
 /** The shape of the grid for k parts: column heights differ by at most one. */
@@ -214,9 +268,14 @@ export function gridShape(k: number): GridShape {
 }
 
 /**
- * 2D grid placement. The source's hash picks a slot in [0, k) and the column holding that slot
- * (so a column is chosen in proportion to its height and every part expects m/k arcs); the
- * target's hash picks the row within that column.
+ * 2D grid placement (PowerGraph's constrained "grid"). Each vertex x has a column col(x) (its
+ * hash picks a slot in [0, k) and the column holding that slot, so columns are chosen in
+ * proportion to their height) and, in every column, a row (another hash, modulo that column's
+ * height). Its shard set is its whole column plus its row's cell in every other column. Arc
+ * u -> v may go to either cell where the two sets meet, (col(u), row of v) or (col(v), row of u);
+ * it goes to the one with fewer arcs so far (the first on a tie), in CSR order. Both choices lie in
+ * both ends' sets, so the bound of `gridShape` holds, and the choice of two evens out the columns
+ * that hubs would otherwise overload.
  */
 export function gridVertexCut(graph: ArcTopology, options: VertexCutOptions): PartitionAssignment {
   const { k } = options;
@@ -231,14 +290,22 @@ export function gridVertexCut(graph: ArcTopology, options: VertexCutOptions): Pa
   const offsets = graph.outOffsets;
   const targets = graph.outTargets;
   const arcOwner = new Int32Array(graph.m);
+  const loads = new Float64Array(k);
   for (let u = 0; u < graph.n; u++) {
-    const column = columnOfSlot[mix32(u ^ columnSalt) % k]!;
-    const height = heights[column]!;
-    const start = starts[column]!;
+    const columnU = columnOfSlot[mix32(u ^ columnSalt) % k]!;
+    const rowHashU = mix32(u ^ rowSalt);
     const end = offsets[u + 1]!;
-    for (let a = offsets[u]!; a < end; a++) arcOwner[a] = start + (mix32(targets[a]! ^ rowSalt) % height);
+    for (let a = offsets[u]!; a < end; a++) {
+      const v = targets[a]!;
+      const first = starts[columnU]! + (mix32(v ^ rowSalt) % heights[columnU]!);
+      const columnV = columnOfSlot[mix32(v ^ columnSalt) % k]!;
+      const second = starts[columnV]! + (rowHashU % heights[columnV]!);
+      const chosen = loads[second]! < loads[first]! ? second : first;
+      arcOwner[a] = chosen;
+      loads[chosen]!++;
+    }
   }
-  return vertexCutResult(graph, arcOwner, k, seed);
+  return vertexCutResult(graph, arcOwner, k, seed, options.masters);
 }
 
 /**
@@ -413,7 +480,7 @@ export function hdrfVertexCut(graph: ArcTopology, options: HdrfOptions): Partiti
       parts.add(best, 1);
     }
   }
-  return vertexCutResult(graph, arcOwner, k, seed);
+  return vertexCutResult(graph, arcOwner, k, seed, options.masters);
 }
 
 function hasPart(replicas: Uint32Array, base: number, p: number): boolean {
@@ -683,5 +750,5 @@ export function neVertexCut(graph: ArcTopology, options: NeOptions): PartitionAs
   }
   // the last part takes every arc left
   for (let a = 0; a < m; a++) if (arcOwner[a] === -1) arcOwner[a] = k - 1;
-  return vertexCutResult(graph, arcOwner, k, seed);
+  return vertexCutResult(graph, arcOwner, k, seed, options.masters);
 }
