@@ -30,7 +30,8 @@ export interface DegreeSummary {
 /**
  * A discrete power-law fit of the total degrees ≥ xmin (Clauset, Shalizi and Newman, "Power-law
  * distributions in empirical data", SIAM Review 2009, eq. 3.7: α ≈ 1 + t / Σ ln(x / (xmin − ½))),
- * xmin chosen among up to 64 candidate degrees by the smallest Kolmogorov–Smirnov distance.
+ * xmin chosen among up to 64 candidate degrees (geometrically spaced over the distinct degrees) by
+ * the smallest Kolmogorov–Smirnov distance.
  */
 export interface PowerLawFit {
   alpha: number;
@@ -179,9 +180,14 @@ export function fitPowerLaw(histogram: Float64Array): PowerLawFit | null {
   const candidates: number[] = [];
   for (let d = 1; d <= maxDegree; d++) if (histogram[d]! > 0 && tailCount[d]! >= MIN_TAIL) candidates.push(d);
   if (candidates.length === 0) return null;
-  const stride = Math.max(1, Math.ceil(candidates.length / XMIN_CANDIDATES));
+  // Candidates spaced geometrically over the distinct degrees: the fit is most sensitive to xmin
+  // among the small degrees, where most vertices are.
+  const picked = new Set<number>();
+  for (let i = 0; i < XMIN_CANDIDATES; i++) {
+    picked.add(Math.min(candidates.length - 1, Math.round(Math.pow(candidates.length, i / (XMIN_CANDIDATES - 1))) - 1));
+  }
   let best: PowerLawFit | null = null;
-  for (let c = 0; c < candidates.length; c += stride) {
+  for (const c of [...picked].sort((a, b) => a - b)) {
     const xmin = candidates[c]!;
     const tail = tailCount[xmin]!;
     const shift = xmin - 0.5;

@@ -125,7 +125,8 @@ export const MASTER_RULES: readonly MasterRule[] = ['balanced', 'most-arcs'];
 export function assignMasters(graph: ArcTopology, arcOwner: Int32Array, k: number, seed = 0, rule: MasterRule = 'balanced'): Int32Array {
   if (!MASTER_RULES.includes(rule)) throw new OptionsError('masters', `must be one of ${MASTER_RULES.join(', ')}`, rule);
   const { n } = graph;
-  const [tieSalt, isolatedSalt] = saltsOf(checkSeed(seed) ^ 0x6d61, 2) as [number, number];
+  // the 5th and 6th salts of the seed: the methods use the first ones for their own hashes
+  const [, , , , tieSalt, isolatedSalt] = saltsOf(checkSeed(seed), 6) as [number, number, number, number, number, number];
   const offsets = graph.outOffsets;
   const { inOffsets, inOwners } = reverseArcs(graph, arcOwner);
   const counts = new Uint32Array(k);
