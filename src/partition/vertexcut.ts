@@ -633,8 +633,16 @@ class VertexHeap {
 }
 
 export interface NeOptions extends VertexCutOptions {
-  /** hard cap on arc imbalance, as HdrfOptions.imbalance (default 0.03) */
+  /** hard cap on the imbalance of the balanced load (default 0.03) */
   imbalance?: number;
+  /**
+   * What a part's load counts besides its arcs: each vertex whose first copy lands on the part
+   * costs `vertexLoad` arcs (default 0: balance arcs alone). NE's last parts collect the sparse
+   * leftovers, so with arcs alone they hold many more vertices (email-Enron, k = 8: +247% masters,
+   * +22% arcs + masters); vertexLoad 1 balances arcs + masters within 3% on every fixture measured,
+   * for arc imbalances up to 7% and the same replication.
+   */
+  vertexLoad?: number;
 }
 
 /**
@@ -642,7 +650,8 @@ export interface NeOptions extends VertexCutOptions {
  * Heuristic", KDD 2017). Parts are grown one at a time on the undirected view: a core C and its
  * boundary S; the boundary vertex with the fewest unassigned arcs moves into the core, its
  * unassigned neighbours join S, and every unassigned arc between a newcomer and S is assigned to
- * the part. A part is done at its share of the remaining arcs (never above the cap); the last part
+ * the part. A part is done at its share of the remaining load (arcs, plus `vertexLoad` per vertex
+ * not yet copied anywhere), never above the cap; the last part
  * takes what is left. When S runs dry (a component is used up) a new seed comes from a seeded
  * random vertex order. Each vertex joins S once per part that holds a copy of it, so the work is
  * O(RF · m + m log n).
@@ -653,8 +662,9 @@ export function neVertexCut(graph: ArcTopology, options: NeOptions): PartitionAs
   const seed = checkSeed(options.seed);
   const slack = options.imbalance ?? HDRF_DEFAULT_IMBALANCE;
   if (!(Number.isFinite(slack) && slack >= 0)) throw new OptionsError('imbalance', 'must be a finite number ≥ 0', slack);
+  const vertexLoad = options.vertexLoad ?? 0;
+  if (!(Number.isFinite(vertexLoad) && vertexLoad >= 0)) throw new OptionsError('vertexLoad', 'must be a finite number ≥ 0', vertexLoad);
   const { n, m } = graph;
-  const offsets = graph.outOffsets;
   const targets = graph.outTargets;
   const sources = arcSources(graph);
   const arcOwner = new Int32Array(m).fill(-1);
@@ -688,12 +698,16 @@ export function neVertexCut(graph: ArcTopology, options: NeOptions): PartitionAs
   // inBoundary[v] = p + 1 while v is in S (core included) of part p
   const inBoundary = new Int32Array(n);
   const heap = new VertexHeap(n, remaining);
-  const capacity = Math.max(Math.ceil(m / k), Math.floor(((1 + slack) * m) / k));
+  // covered[v] = 1 once some part holds an arc of v (its first copy costs vertexLoad)
+  const covered = new Uint8Array(n);
+  let uncovered = 0;
+  for (let v = 0; v < n; v++) if (remaining[v]! > 0) uncovered++;
+  const capacity = Math.max(Math.ceil((m + vertexLoad * uncovered) / k), Math.floor(((1 + slack) * (m + vertexLoad * uncovered)) / k));
   let unassigned = m;
 
   for (let p = 0; p < k - 1 && unassigned > 0; p++) {
     const stamp = p + 1;
-    const target = Math.min(capacity, Math.ceil(unassigned / (k - p)));
+    const target = Math.min(capacity, Math.ceil((unassigned + vertexLoad * uncovered) / (k - p)));
     let load = 0;
     let wrapped = false;
     heap.clear();
@@ -711,6 +725,16 @@ export function neVertexCut(graph: ArcTopology, options: NeOptions): PartitionAs
         unassigned--;
         remaining[v]!--;
         remaining[other]!--;
+        if (!covered[v]) {
+          covered[v] = 1;
+          uncovered--;
+          load += vertexLoad;
+        }
+        if (!covered[other]) {
+          covered[other] = 1;
+          uncovered--;
+          load += vertexLoad;
+        }
         if (heap.has(other)) heap.decreased(other);
       }
       if (remaining[v]! > 0) heap.push(v);
