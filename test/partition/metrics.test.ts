@@ -200,6 +200,10 @@ describe('metric properties on random graphs', () => {
     const plan = edgeCut(4, Array.from({ length: n }, () => random.nextInt(4)));
     const explicit = { ...plan, arcOwner: arcOwnersOf(plan, g) };
     expect(partitionQuality(explicit, g)).toEqual(partitionQuality(plan, g));
+    // a push-only graph (built without its CSC) measures the same: the metrics build their own in-lists
+    const pushOnly = buildGraph(host, { n, src: arcs.map((a) => a[0]), dst: arcs.map((a) => a[1]) }, { inArcs: false });
+    expect(pushOnly.hasInArcs).toBe(false);
+    expect(partitionQuality(plan, pushOnly)).toEqual(partitionQuality(plan, g));
     // one part: nothing cut, nothing replicated
     const whole = partitionQuality(edgeCut(1, new Array(n).fill(0)), g);
     expect(whole.cutArcs).toBe(0);
