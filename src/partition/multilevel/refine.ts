@@ -106,10 +106,20 @@ export function refineKway(graph: WeightedGraph, owner: Int32Array, partWeight: 
   return total;
 }
 
+/** How far balancing may send a vertex, tried in this order when the previous moves nothing. */
+const ADJACENT_WITH_ROOM = 0;
+/** to an adjacent part that stays lighter than the source: weight diffuses on, part to part */
+const ADJACENT_DOWNHILL = 1;
+/** to the lightest part anywhere (a last resort: it scatters fragments) */
+const LIGHTEST_ANYWHERE = 2;
+
 /**
  * Move vertices out of parts above `limit`, least cut damage first, until every part is within
- * `limit` or no move helps. With unit weights this always succeeds when limit ≥ ⌈W / k⌉: the
- * lightest part is below the mean while another is above it, so it has room for one more.
+ * `limit` or no move helps. Moves go to adjacent parts with room; when there are none, weight
+ * diffuses to adjacent parts that stay lighter than the source (which then pass it on: every such
+ * move lowers Σ weight², so this ends); only when that is stuck too does a vertex jump to the
+ * lightest part. With unit weights this always succeeds when limit ≥ ⌈W / k⌉: the lightest part
+ * is below the mean while another is above it, so it has room for one more.
  * Returns true when all parts are within the limit.
  */
 export function balanceKway(graph: WeightedGraph, owner: Int32Array, partWeight: Float64Array, limit: number, random: Prng): boolean {
@@ -119,28 +129,30 @@ export function balanceKway(graph: WeightedGraph, owner: Int32Array, partWeight:
   const connection = connections.weight;
   const touched = connections.touched;
 
-  // The best part for v (adjacent with room, else the lightest with room) and the gain of moving there.
+  // The best part for v under `reach` and the gain of moving there (-1 when none).
   let chosenGain = 0;
-  const choose = (v: number): number => {
+  const choose = (v: number, reach: number): number => {
     connections.gather(graph, owner, v);
     const weight = vertexWeights[v]!;
+    const from = owner[v]!;
     let best = -1;
     let bestGain = -Infinity;
-    for (let t = 0; t < connections.count; t++) {
-      const p = touched[t]!;
-      if (partWeight[p]! + weight > limit) continue;
-      const gain = connection[p]! - connections.internal;
-      if (gain > bestGain || (gain === bestGain && partWeight[p]! < partWeight[best]!)) {
-        best = p;
-        bestGain = gain;
+    if (reach !== LIGHTEST_ANYWHERE) {
+      for (let t = 0; t < connections.count; t++) {
+        const p = touched[t]!;
+        if (reach === ADJACENT_WITH_ROOM ? partWeight[p]! + weight > limit : partWeight[p]! + weight >= partWeight[from]!) continue;
+        const gain = connection[p]! - connections.internal;
+        if (gain > bestGain || (gain === bestGain && partWeight[p]! < partWeight[best]!)) {
+          best = p;
+          bestGain = gain;
+        }
       }
-    }
-    if (best < 0) {
+    } else {
       let lightest = 0;
       for (let p = 1; p < k; p++) if (partWeight[p]! < partWeight[lightest]!) lightest = p;
-      if (lightest !== owner[v] && partWeight[lightest]! + weight <= limit) {
+      if (lightest !== from && partWeight[lightest]! + weight <= limit) {
         best = lightest;
-        bestGain = -connections.internal;
+        bestGain = (connection[lightest] ?? 0) - connections.internal;
       }
     }
     connections.reset();
@@ -150,38 +162,44 @@ export function balanceKway(graph: WeightedGraph, owner: Int32Array, partWeight:
 
   const candidates = new Int32Array(n);
   const gains = new Float64Array(n);
-  for (let round = 0; round < 16; round++) {
+  let reach = ADJACENT_WITH_ROOM;
+  for (let round = 0; round < 256; round++) {
     let over = false;
     for (let p = 0; p < k; p++) if (partWeight[p]! > limit) over = true;
     if (!over) return true;
-    // candidates: every vertex of an overweight part, by gain of its best move
+    // candidates: vertices of overweight parts, by gain of their best move
     const order = randomOrder(n, (bound) => random.nextInt(bound));
     let count = 0;
     for (let i = 0; i < n; i++) {
       const v = order[i]!;
       if (partWeight[owner[v]!]! <= limit) continue;
-      if (choose(v) < 0) continue;
+      if (choose(v, reach) < 0) continue;
       candidates[count] = v;
       gains[count] = chosenGain;
       count++;
     }
-    if (count === 0) return false;
     const ranked = new Int32Array(count);
-    for (let i = 0; i < ranked.length; i++) ranked[i] = i;
+    for (let i = 0; i < count; i++) ranked[i] = i;
     ranked.sort((a, b) => gains[b]! - gains[a]! || a - b);
     let moved = 0;
-    for (let i = 0; i < ranked.length; i++) {
+    for (let i = 0; i < count; i++) {
       const v = candidates[ranked[i]!]!;
       const from = owner[v]!;
       if (partWeight[from]! <= limit) continue;
-      const to = choose(v);
+      const to = choose(v, reach);
       if (to < 0) continue;
       owner[v] = to;
       partWeight[from] -= vertexWeights[v]!;
       partWeight[to] += vertexWeights[v]!;
       moved++;
     }
-    if (moved === 0) return false;
+    if (moved > 0) {
+      reach = ADJACENT_WITH_ROOM;
+    } else if (reach === LIGHTEST_ANYWHERE) {
+      return false;
+    } else {
+      reach++;
+    }
   }
   for (let p = 0; p < k; p++) if (partWeight[p]! > limit) return false;
   return true;
