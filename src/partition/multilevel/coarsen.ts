@@ -42,8 +42,9 @@ export function heavyEdgeMatching(graph: WeightedGraph, maxVertexWeight: number,
       const u = targets[e]!;
       if (match[u] !== -1 || vertexWeights[u]! > room) continue;
       const w = edgeWeights[e]!;
+      if (w < bestWeight) continue;
       const degree = offsets[u + 1]! - offsets[u]!;
-      if (w > bestWeight || (w === bestWeight && degree < bestDegree)) {
+      if (w > bestWeight || degree < bestDegree) {
         best = u;
         bestWeight = w;
         bestDegree = degree;
@@ -119,10 +120,13 @@ export function contract(graph: WeightedGraph, match: Int32Array): CoarseLevel {
     const v = representative[c]!;
     const partner = match[v]!;
     const rowStart = written;
-    for (let member = v, round = 0; round < 2; round++, member = partner) {
-      if (round === 1 && partner === v) break;
-      coarseVertexWeights[c] += vertexWeights[member]!;
-      for (let e = offsets[member]!; e < offsets[member + 1]!; e++) {
+    // the row of v, then (when matched) the row of its partner, as one range pair
+    const last = partner === v ? 1 : 2;
+    coarseVertexWeights[c] = partner === v ? vertexWeights[v]! : vertexWeights[v]! + vertexWeights[partner]!;
+    for (let round = 0; round < last; round++) {
+      const member = round === 0 ? v : partner;
+      const end = offsets[member + 1]!;
+      for (let e = offsets[member]!; e < end; e++) {
         const t = coarseOf[targets[e]!]!;
         if (t === c) continue;
         const at = position[t]!;

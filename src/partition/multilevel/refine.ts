@@ -58,22 +58,44 @@ class Connections {
 }
 
 /**
- * Greedy k-way boundary refinement, in place. `partWeight` is kept up to date. Stops after
- * `passes` passes or when a pass moves nothing. Returns the number of moves.
+ * Greedy k-way boundary refinement, in place. `partWeight` is kept up to date. The first pass
+ * visits the boundary vertices; each later pass only the vertices that moved and their
+ * neighbours (nothing else changed its connections), so a pass costs the boundary, not the
+ * graph. Stops after `passes` passes or when a pass gains nothing. Returns the number of moves.
  */
 export function refineKway(graph: WeightedGraph, owner: Int32Array, partWeight: Float64Array, limit: number, random: Prng, passes: number): number {
-  const { n, vertexWeights } = graph;
+  const { n, offsets, targets, vertexWeights } = graph;
   const k = partWeight.length;
   const connections = new Connections(k);
   const connection = connections.weight;
   const touched = connections.touched;
+  let list = new Int32Array(n);
+  let next = new Int32Array(n);
+  // queued[v] = the pass (1-based) for which v is already in `next`
+  const queued = new Int32Array(n);
+  let count = 0;
+  for (let v = 0; v < n; v++) {
+    const own = owner[v]!;
+    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+      if (owner[targets[e]!] !== own) {
+        list[count++] = v;
+        break;
+      }
+    }
+  }
   let total = 0;
-  for (let pass = 0; pass < passes; pass++) {
-    const order = randomOrder(n, (bound) => random.nextInt(bound));
+  for (let pass = 1; pass <= passes && count > 0; pass++) {
+    for (let i = count - 1; i > 0; i--) {
+      const j = random.nextInt(i + 1);
+      const swap = list[i]!;
+      list[i] = list[j]!;
+      list[j] = swap;
+    }
+    let nextCount = 0;
     let moved = 0;
     let gained = 0;
-    for (let i = 0; i < n; i++) {
-      const v = order[i]!;
+    for (let i = 0; i < count; i++) {
+      const v = list[i]!;
       if (connections.gather(graph, owner, v) === 0) continue;
       const from = owner[v]!;
       const weight = vertexWeights[v]!;
@@ -98,10 +120,25 @@ export function refineKway(graph: WeightedGraph, owner: Int32Array, partWeight: 
         partWeight[best] += weight;
         moved++;
         gained += bestGain;
+        if (queued[v] !== pass) {
+          queued[v] = pass;
+          next[nextCount++] = v;
+        }
+        for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+          const u = targets[e]!;
+          if (queued[u] !== pass) {
+            queued[u] = pass;
+            next[nextCount++] = u;
+          }
+        }
       }
     }
     total += moved;
     if (moved === 0 || gained === 0) break;
+    const swap = list;
+    list = next;
+    next = swap;
+    count = nextCount;
   }
   return total;
 }
