@@ -7,8 +7,8 @@
  *   distributed graphs", KDD 2012): part maximising |N(v) ∩ P_i| · (1 − w(P_i) / C).
  * - Fennel (Tsourakakis, Gkantsidis, Radunovic & Vojnovic, "FENNEL: streaming graph partitioning
  *   for massive scale graphs", WSDM 2014): part maximising |N(v) ∩ P_i| − α·((w(P_i) + w_v)^γ −
- *   w(P_i)^γ), γ = 1.5, α = √k · E / W^1.5 (E undirected edges, W total vertex weight; the
- *   paper's α with vertex weights in place of the vertex count).
+ *   w(P_i)^γ), γ = 1.5, α = √k · E / W^1.5 (E the total edge weight, W the total vertex weight:
+ *   the paper's α with weights in place of the edge and vertex counts).
  *
  * Neighbour counts are edge weights of the undirected simple view (arcs between the pair). Ties
  * go to the lighter part, then the lower id, so the result is a function of the stream order.
@@ -29,7 +29,11 @@ export function streamingPartition(graph: WeightedGraph, k: number, limit: numbe
   const partWeight = new Float64Array(k);
   const connection = new Float64Array(k);
   const touched = new Int32Array(k);
-  const edges = offsets[n]! / 2;
+  // Connections are weighted (arcs between the pair), so the penalty scales with the total edge
+  // weight rather than the edge count: otherwise a symmetric graph (2 arcs per edge) would halve α.
+  let edges = 0;
+  for (let e = 0; e < offsets[n]!; e++) edges += edgeWeights[e]!;
+  edges /= 2;
   const alpha = graph.totalVertexWeight > 0 ? (Math.sqrt(k) * edges) / Math.pow(graph.totalVertexWeight, FENNEL_GAMMA) : 0;
   for (let i = 0; i < n; i++) {
     const v = order[i]!;
