@@ -7,7 +7,8 @@
  *
  * - `multilevel` (default): coarsen by heavy-edge matching (multilevel/coarsen.ts), recursive
  *   bisection of the coarsest graph (multilevel/initial.ts), then project back level by level
- *   with balancing and greedy k-way refinement at each (multilevel/refine.ts). METIS's scheme.
+ *   with balancing, greedy k-way refinement and k-way FM at each (multilevel/refine.ts). METIS's
+ *   k-way scheme, with FM added to the uncoarsening as KaHIP and Mt-KaHyPar do.
  * - `ldg`, `fennel`: one streaming pass (streaming.ts), in vertex id order or a seeded order.
  *
  * Balance: no part may weigh more than `limit` = max((1 + imbalance) · W / k, ⌈W / k⌉ for integer
@@ -22,7 +23,7 @@ import { ErrorCode, OptionsError, ResourceError } from '../errors.js';
 import { Prng } from '../generate/prng.js';
 import { coarsen } from './multilevel/coarsen.js';
 import { initialPartition } from './multilevel/initial.js';
-import { balanceKway, refineKway } from './multilevel/refine.js';
+import { balanceKway, refineKway, refineKwayFm } from './multilevel/refine.js';
 import { partWeights, randomOrder, undirectedView, weightedCut, type WeightedGraph } from './multilevel/weighted.js';
 import { checkPartitionCount, type ArcTopology, type PartitionAssignment } from './plan.js';
 import { streamingPartition } from './streaming.js';
@@ -32,6 +33,9 @@ export type EdgeCutMethod = (typeof EDGE_CUT_METHODS)[number];
 
 /** Initial partitions tried on the coarsest graph (multilevel); the best is uncoarsened. */
 const INITIAL_RUNS = 4;
+
+/** k-way FM passes per level (multilevel), after the greedy ones. */
+const KWAY_FM_PASSES = 2;
 
 /** Default allowed imbalance: a part may weigh 3% above the mean (the issue's target). */
 export const DEFAULT_EDGE_CUT_IMBALANCE = 0.03;
@@ -161,7 +165,9 @@ function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: nu
     owner = projected;
     graph = finer;
     balanceKway(graph, owner, weights, limit, random);
+    // greedy passes take the easy gains cheaply; FM then climbs out of the minimum they stop in
     refineKway(graph, owner, weights, limit, random, passes);
+    refineKwayFm(graph, owner, weights, limit, random, KWAY_FM_PASSES);
   }
   return { owner, levels: graphs.map((g) => g.n) };
 }

@@ -7,6 +7,10 @@
  * cut (or keeps it and evens the weights), and only if the target stays within `limit`. So
  * refinement never breaks the balance constraint, and each pass only lowers the cut or the spread.
  *
+ * k-way FM (refineKwayFm) follows the greedy passes: best gain first, negative gains allowed,
+ * rolled back to the best prefix (Fiduccia & Mattheyses 1982, generalised to k parts as in
+ * Sanchis, IEEE Trans. Computers 38(1), 1989).
+ *
  * Balancing runs first whenever a part is above `limit` (coarse vertices are lumpy, and recursive
  * bisection splits at a coarser granularity than the final parts): vertices of overweight parts
  * move, least cut damage first, to an adjacent part with room, or else to the lightest part.
@@ -15,6 +19,7 @@
  * vertex costs O(degree) whatever k is.
  */
 import type { Prng } from '../../generate/prng.js';
+import { GainHeap } from './heap.js';
 import { randomOrder, type WeightedGraph } from './weighted.js';
 
 /** Reusable per-part scratch: connection weight of the current vertex to each part. */
@@ -240,4 +245,101 @@ export function balanceKway(graph: WeightedGraph, owner: Int32Array, partWeight:
   }
   for (let p = 0; p < k; p++) if (partWeight[p]! > limit) return false;
   return true;
+}
+
+/**
+ * k-way Fiduccia–Mattheyses, in place: boundary vertices are moved best gain first, negative
+ * gains included, each at most once per pass, within `limit`; after `patience` moves without a
+ * new best cut the pass stops and rolls back to its best prefix. This climbs out of the local
+ * minima greedy refinement stops in (a jagged boundary needs a worse move before a better one).
+ * Gains in the heap are lazy: a popped entry is recomputed and pushed back when stale.
+ * Returns the cut reduction.
+ */
+export function refineKwayFm(graph: WeightedGraph, owner: Int32Array, partWeight: Float64Array, limit: number, random: Prng, passes: number): number {
+  const { n, offsets, targets, vertexWeights } = graph;
+  const k = partWeight.length;
+  const connections = new Connections(k);
+  const connection = connections.weight;
+  const touched = connections.touched;
+  const heap = new GainHeap(1024);
+  const lockedIn = new Int32Array(n);
+  const movedVertex = new Int32Array(n);
+  const movedFrom = new Int32Array(n);
+  const patience = Math.max(50, Math.min(1000, n >> 6));
+  let bestTarget = -1;
+  /** best admissible move of v now: sets bestTarget, returns its gain (-Infinity when none) */
+  const bestMove = (v: number): number => {
+    bestTarget = -1;
+    if (connections.gather(graph, owner, v) === 0) return -Infinity;
+    const weight = vertexWeights[v]!;
+    let bestGain = -Infinity;
+    for (let t = 0; t < connections.count; t++) {
+      const p = touched[t]!;
+      if (partWeight[p]! + weight > limit) continue;
+      const gain = connection[p]! - connections.internal;
+      if (gain > bestGain || (gain === bestGain && partWeight[p]! < partWeight[bestTarget]!)) {
+        bestTarget = p;
+        bestGain = gain;
+      }
+    }
+    connections.reset();
+    return bestGain;
+  };
+  let improvement = 0;
+  for (let pass = 1; pass <= passes; pass++) {
+    heap.clear();
+    const order = randomOrder(n, (bound) => random.nextInt(bound));
+    for (let i = 0; i < n; i++) {
+      const v = order[i]!;
+      const gain = bestMove(v);
+      if (bestTarget >= 0) heap.push(gain, v);
+    }
+    let count = 0;
+    let delta = 0;
+    let bestDelta = 0;
+    let bestCount = 0;
+    while (heap.size > 0) {
+      const v = heap.topValue();
+      const key = heap.topKey();
+      heap.pop();
+      if (lockedIn[v] === pass) continue;
+      const gain = bestMove(v);
+      if (bestTarget < 0) continue;
+      if (gain !== key) {
+        heap.push(gain, v);
+        continue;
+      }
+      const from = owner[v]!;
+      owner[v] = bestTarget;
+      partWeight[from] -= vertexWeights[v]!;
+      partWeight[bestTarget] += vertexWeights[v]!;
+      lockedIn[v] = pass;
+      movedVertex[count] = v;
+      movedFrom[count] = from;
+      count++;
+      delta += gain;
+      if (delta > bestDelta) {
+        bestDelta = delta;
+        bestCount = count;
+      } else if (count - bestCount > patience) {
+        break;
+      }
+      for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+        const u = targets[e]!;
+        if (lockedIn[u] === pass) continue;
+        const next = bestMove(u);
+        if (bestTarget >= 0) heap.push(next, u);
+      }
+    }
+    for (let i = count - 1; i >= bestCount; i--) {
+      const v = movedVertex[i]!;
+      const to = movedFrom[i]!;
+      partWeight[owner[v]!] -= vertexWeights[v]!;
+      partWeight[to] += vertexWeights[v]!;
+      owner[v] = to;
+    }
+    improvement += bestDelta;
+    if (bestDelta <= 0) break;
+  }
+  return improvement;
 }
