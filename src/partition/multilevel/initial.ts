@@ -98,7 +98,22 @@ export function refineBisection(graph: WeightedGraph, side: Uint8Array, goal: Bi
   let weight0 = 0;
   for (let v = 0; v < n; v++) if (side[v] === 0) weight0 += vertexWeights[v]!;
   let weight1 = graph.totalVertexWeight - weight0;
-  let cut = bisectionCut(graph, side);
+  // gain[v] = external − internal weight, kept exact for every vertex through moves and
+  // rollbacks, so passes need no recount; v is on the boundary iff gain + degree > 0.
+  const degree = new Float64Array(n);
+  let cut = 0;
+  for (let v = 0; v < n; v++) {
+    let external = 0;
+    let internal = 0;
+    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+      if (side[targets[e]!] === side[v]) internal += edgeWeights[e]!;
+      else external += edgeWeights[e]!;
+    }
+    gain[v] = external - internal;
+    degree[v] = external + internal;
+    cut += external;
+  }
+  cut /= 2;
   const patience = Math.max(25, Math.min(150, n >> 2));
   for (let pass = 0; pass < passes; pass++) {
     heaps[0].clear();
@@ -107,14 +122,7 @@ export function refineBisection(graph: WeightedGraph, side: Uint8Array, goal: Bi
     const order = randomOrder(n, (bound) => random.nextInt(bound));
     for (let i = 0; i < n; i++) {
       const v = order[i]!;
-      let external = 0;
-      let internal = 0;
-      for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
-        if (side[targets[e]!] === side[v]) internal += edgeWeights[e]!;
-        else external += edgeWeights[e]!;
-      }
-      gain[v] = external - internal;
-      if (external > 0) heaps[side[v]!]!.push(gain[v]!, v);
+      if (gain[v]! + degree[v]! > 0) heaps[side[v]!]!.push(gain[v]!, v);
     }
     const startCut = cut;
     const startOver = overweight(weight0, weight1, goal);
@@ -154,6 +162,7 @@ export function refineBisection(graph: WeightedGraph, side: Uint8Array, goal: Bi
       locked[v] = 1;
       moves[count++] = v;
       cut -= gain[v]!;
+      gain[v] = -gain[v]!;
       if (from === 0) {
         weight0 -= vertexWeights[v]!;
         weight1 += vertexWeights[v]!;
@@ -163,9 +172,8 @@ export function refineBisection(graph: WeightedGraph, side: Uint8Array, goal: Bi
       }
       for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
         const u = targets[e]!;
-        if (locked[u]) continue;
         gain[u] += side[u] === to ? -2 * edgeWeights[e]! : 2 * edgeWeights[e]!;
-        heaps[side[u]!]!.push(gain[u]!, u);
+        if (!locked[u]) heaps[side[u]!]!.push(gain[u]!, u);
       }
       const nowOver = overweight(weight0, weight1, goal);
       if (nowOver < bestOver || (nowOver === bestOver && cut < bestCut)) {
@@ -188,6 +196,11 @@ export function refineBisection(graph: WeightedGraph, side: Uint8Array, goal: Bi
         weight0 -= vertexWeights[v]!;
       }
       side[v] = back;
+      gain[v] = -gain[v]!;
+      for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+        const u = targets[e]!;
+        gain[u] += side[u] === back ? -2 * edgeWeights[e]! : 2 * edgeWeights[e]!;
+      }
     }
     cut = bestCut;
     if (bestMoves === 0 || (bestCut === startCut && bestOver === startOver)) break;

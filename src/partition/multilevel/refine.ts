@@ -326,6 +326,8 @@ export function refineKwayFm(graph: WeightedGraph, owner: Int32Array, partWeight
       }
       for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
         const u = targets[e]!;
+        // Re-scoring costs u's degree, hubs included: skipping hubs was measured to cost up to
+        // 4% of cut on facebook for a few percent of time.
         if (lockedIn[u] === pass) continue;
         const next = bestMove(u);
         if (bestTarget >= 0) heap.push(next, u);
