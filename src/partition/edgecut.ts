@@ -37,6 +37,9 @@ const INITIAL_RUNS = 4;
 /** k-way FM passes per level (multilevel), after the greedy ones. */
 const KWAY_FM_PASSES = 2;
 
+/** The most parts edge-cut partitioning accepts (2^24): per-part arrays stay under 128 MiB. */
+export const MAX_EDGE_CUT_PARTS = 1 << 24;
+
 /** Default allowed imbalance: a part may weigh 3% above the mean (the issue's target). */
 export const DEFAULT_EDGE_CUT_IMBALANCE = 0.03;
 
@@ -78,6 +81,8 @@ export interface EdgeCutResult extends PartitionAssignment {
 /** Check options at the public boundary; returns them with defaults filled in. */
 function checkOptions(graph: ArcTopology, k: number, options: EdgeCutOptions): Required<Omit<EdgeCutOptions, 'vertexWeights'>> & { vertexWeights: Float64Array | undefined } {
   checkPartitionCount(k);
+  // Per-part arrays (weights, connection scratch) are k long: refuse a k they could not hold.
+  if (k > MAX_EDGE_CUT_PARTS) throw new OptionsError('k', `must be at most ${MAX_EDGE_CUT_PARTS} for edge-cut partitioning`, k);
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new OptionsError('seed', 'must be a safe integer', seed);
   const imbalance = options.imbalance ?? DEFAULT_EDGE_CUT_IMBALANCE;
@@ -183,9 +188,8 @@ export function partitionEdgeCut(graph: ArcTopology, k: number, options: EdgeCut
   return partitionView(view, k, checked);
 }
 
-/** partitionEdgeCut on a view already built (the benchmark reuses one view for every k and method). */
-export function partitionView(view: WeightedGraph, k: number, options: EdgeCutOptions = {}): EdgeCutResult {
-  checkPartitionCount(k);
+/** partitionEdgeCut after its options were checked and the undirected view built. */
+function partitionView(view: WeightedGraph, k: number, options: EdgeCutOptions): EdgeCutResult {
   const seed = options.seed ?? 1;
   const imbalance = options.imbalance ?? DEFAULT_EDGE_CUT_IMBALANCE;
   const method = options.method ?? 'multilevel';

@@ -182,6 +182,7 @@ describe('partitionEdgeCut: properties on random and special graphs', () => {
     const cases: [string, () => unknown][] = [
       ['k', () => partitionEdgeCut(graph, 0)],
       ['k', () => partitionEdgeCut(graph, 2.5)],
+      ['k', () => partitionEdgeCut(graph, 2 ** 31 - 1)],
       ['imbalance', () => partitionEdgeCut(graph, 2, { imbalance: -0.1 })],
       ['imbalance', () => partitionEdgeCut(graph, 2, { imbalance: Number.NaN })],
       ['method', () => partitionEdgeCut(graph, 2, { method: 'metis' as EdgeCutMethod })],
