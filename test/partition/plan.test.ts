@@ -1,0 +1,222 @@
+/**
+ * PartitionPlan (src/partition/layout.ts) held to a naive oracle on seeded random graphs and every
+ * strategy: the replica sets are recomputed from the definition (a Set of "v@p" per arc end), the
+ * exchange lists are checked pairwise through global ids, and the replica total against
+ * metrics.communicationVolume.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildGraph, createHostSync, type NeuromorphicGraph } from '../../src/index.js';
+import { buildPartitionPlan, localIdOf, receiveList, sendList, type PartitionPlan } from '../../src/partition/layout.js';
+import { communicationVolume, replicationFactor } from '../../src/partition/metrics.js';
+import { arcOwnersOf, type PartitionAssignment } from '../../src/partition/plan.js';
+import { partitionEdgeCut } from '../../src/partition/edgecut.js';
+import { vertexCut } from '../../src/partition/vertexcut.js';
+import { Random } from '../helpers/random.js';
+
+const host = createHostSync();
+
+function graphOf(n: number, arcs: Array<[number, number]>): NeuromorphicGraph {
+  return buildGraph(host, { n, src: arcs.map((a) => a[0]), dst: arcs.map((a) => a[1]) });
+}
+
+function randomGraph(random: Random): NeuromorphicGraph {
+  const n = random.int(0, 40);
+  const m = n === 0 ? 0 : random.int(0, 3 * n);
+  const arcs: Array<[number, number]> = [];
+  // a few hubs so vertex-cuts produce mirrors on several parts
+  const hubs = Math.max(1, n >> 3);
+  for (let i = 0; i < m; i++) {
+    const u = random.chance(0.3) ? random.int(0, hubs - 1) : random.int(0, n - 1);
+    arcs.push([u, random.int(0, n - 1)]);
+  }
+  return graphOf(n, arcs);
+}
+
+type Strategy = (graph: NeuromorphicGraph, k: number, random: Random) => PartitionAssignment;
+
+const strategies: Record<string, Strategy> = {
+  'edge-cut random owners': (g, k, random) => ({
+    k,
+    strategy: 'edge-cut',
+    vertexOwner: Int32Array.from({ length: g.n }, () => random.int(0, k - 1)),
+    arcOwner: null,
+  }),
+  'edge-cut multilevel': (g, k, random) => partitionEdgeCut(g, k, { seed: random.int(0, 1000) }),
+  'vertex-cut random arcs': (g, k, random) => {
+    const arcOwner = Int32Array.from({ length: g.m }, () => random.int(0, k - 1));
+    // masters deliberately anywhere, even on a part with no arc of the vertex
+    const vertexOwner = Int32Array.from({ length: g.n }, () => random.int(0, k - 1));
+    return { k, strategy: 'vertex-cut', vertexOwner, arcOwner };
+  },
+  'vertex-cut hdrf': (g, k, random) => vertexCut(g, 'hdrf', { k, seed: random.int(0, 1000) }),
+  'vertex-cut grid': (g, k, random) => vertexCut(g, 'grid', { k, seed: random.int(0, 1000) }),
+  'vertex-cut ne': (g, k, random) => vertexCut(g, 'ne', { k, seed: random.int(0, 1000) }),
+  'hybrid-shaped (arcs by target, hubs split)': (g, k, random) => {
+    const vertexOwner = Int32Array.from({ length: g.n }, () => random.int(0, k - 1));
+    const targets = g.outTargets;
+    const arcOwner = Int32Array.from({ length: g.m }, (_, a) => (random.chance(0.2) ? random.int(0, k - 1) : vertexOwner[targets[a]!]!));
+    return { k, strategy: 'hybrid', vertexOwner, arcOwner };
+  },
+};
+
+/** Every (vertex, partition) pair where the partition holds a non-master copy, by definition. */
+function expectedReplicas(graph: NeuromorphicGraph, assignment: PartitionAssignment): Set<string> {
+  const owners = arcOwnersOf(assignment, graph);
+  const offsets = graph.outOffsets;
+  const targets = graph.outTargets;
+  const copies = new Set<string>();
+  for (let u = 0; u < graph.n; u++) {
+    for (let a = offsets[u]!; a < offsets[u + 1]!; a++) {
+      const p = owners[a]!;
+      for (const v of [u, targets[a]!]) if (assignment.vertexOwner[v] !== p) copies.add(`${v}@${p}`);
+    }
+  }
+  return copies;
+}
+
+function checkPlan(graph: NeuromorphicGraph, assignment: PartitionAssignment, plan: PartitionPlan): void {
+  const { n, m } = graph;
+  const { k } = assignment;
+  expect(plan.parts).toHaveLength(k);
+  const owners = arcOwnersOf(assignment, graph);
+  expect([...plan.arcOwner]).toEqual([...owners]);
+
+  // every vertex exactly one master, on its owner, in ascending order
+  const masterSeen = new Uint8Array(n);
+  const arcSeen = new Uint8Array(m);
+  for (const part of plan.parts) {
+    const masters = [...part.localToGlobal.subarray(0, part.masterCount)];
+    expect(masters).toEqual(masters.slice().sort((a, b) => a - b));
+    for (const v of masters) {
+      expect(assignment.vertexOwner[v]).toBe(part.part);
+      masterSeen[v]!++;
+      expect(localIdOf(plan, part.part, v)).toBe(plan.masterLocal[v]);
+      expect(part.localToGlobal[plan.masterLocal[v]!]).toBe(v);
+    }
+    let previous = -1;
+    for (const a of part.arcs) {
+      expect(a).toBeGreaterThan(previous);
+      previous = a;
+      expect(owners[a]).toBe(part.part);
+      arcSeen[a]!++;
+    }
+  }
+  expect([...masterSeen].every((c) => c === 1)).toBe(true);
+  expect([...arcSeen].every((c) => c === 1)).toBe(true);
+
+  // replicas = the definition's set, ascending after the masters
+  const expected = expectedReplicas(graph, assignment);
+  const found = new Set<string>();
+  for (const part of plan.parts) {
+    const replicas = [...part.localToGlobal.subarray(part.masterCount)];
+    expect(replicas).toHaveLength(part.replicaCount);
+    expect(replicas).toEqual(replicas.slice().sort((a, b) => a - b));
+    replicas.forEach((v, i) => {
+      found.add(`${v}@${part.part}`);
+      expect(localIdOf(plan, part.part, v)).toBe(part.masterCount + i);
+    });
+  }
+  expect(found).toEqual(expected);
+  expect(plan.replicaTotal).toBe(expected.size);
+  expect(plan.replicaTotal).toBe(communicationVolume(assignment, graph));
+  if (n > 0) expect((n + plan.replicaTotal) / n).toBeCloseTo(replicationFactor(assignment, graph), 12);
+
+  // send (p -> q) and receive (q <- p) name the same vertices, element for element; every replica
+  // is received exactly once, from its master's partition
+  const received = new Set<string>();
+  let sent = 0;
+  for (let p = 0; p < k; p++) {
+    const part = plan.parts[p]!;
+    expect(part.sendOffsets[part.sendPeers.length]).toBe(part.sendLocal.length);
+    for (let q = 0; q < k; q++) {
+      const send = sendList(plan, p, q);
+      const receive = receiveList(plan, q, p);
+      expect(receive.length).toBe(send.length);
+      if (p === q) expect(send.length).toBe(0);
+      const sendGlobal = [...send].map((local) => {
+        expect(local).toBeLessThan(part.masterCount);
+        return part.localToGlobal[local]!;
+      });
+      const other = plan.parts[q]!;
+      const receiveGlobal = [...receive].map((local) => {
+        expect(local).toBeGreaterThanOrEqual(other.masterCount);
+        return other.localToGlobal[local]!;
+      });
+      expect(receiveGlobal).toEqual(sendGlobal);
+      for (const v of receiveGlobal) {
+        expect(assignment.vertexOwner[v]).toBe(p);
+        const key = `${v}@${q}`;
+        expect(received.has(key)).toBe(false);
+        received.add(key);
+      }
+      sent += send.length;
+    }
+  }
+  expect(received).toEqual(expected);
+  expect(sent).toBe(plan.replicaTotal);
+}
+
+describe('buildPartitionPlan on random graphs', () => {
+  for (const [name, strategy] of Object.entries(strategies)) {
+    it(`${name}: one master per vertex, one home per arc, lists mirror, replicas = communication volume`, () => {
+      const random = new Random(0x5eed ^ name.length * 7919);
+      for (let trial = 0; trial < 15; trial++) {
+        const graph = randomGraph(random);
+        // k > n and k = 1 included
+        const k = random.pick([1, 2, 3, 5, 8, graph.n + 3]);
+        const assignment = strategy(graph, k, random);
+        checkPlan(graph, assignment, buildPartitionPlan(graph, assignment));
+      }
+    });
+  }
+});
+
+describe('buildPartitionPlan by hand', () => {
+  it('path 0->1->2->3 cut in the middle (edge-cut): vertex 1 is a ghost on part 1 only', () => {
+    const graph = graphOf(4, [[0, 1], [1, 2], [2, 3]]);
+    const assignment: PartitionAssignment = { k: 2, strategy: 'edge-cut', vertexOwner: Int32Array.from([0, 0, 1, 1]), arcOwner: null };
+    const plan = buildPartitionPlan(graph, assignment);
+    expect([...plan.parts[0]!.localToGlobal]).toEqual([0, 1]);
+    expect([...plan.parts[1]!.localToGlobal]).toEqual([2, 3, 1]);
+    // arc 1 (1 -> 2) lives with its target on part 1
+    expect([...plan.parts[1]!.arcs]).toEqual([1, 2]);
+    expect([...sendList(plan, 0, 1)]).toEqual([1]);
+    expect([...receiveList(plan, 1, 0)]).toEqual([2]);
+    expect(sendList(plan, 1, 0).length).toBe(0);
+    expect(plan.replicaTotal).toBe(1);
+  });
+
+  it('a star split by arcs (vertex-cut): the hub has a mirror on every other part', () => {
+    const graph = graphOf(5, [[0, 1], [0, 2], [0, 3], [0, 4]]);
+    const assignment: PartitionAssignment = {
+      k: 4,
+      strategy: 'vertex-cut',
+      vertexOwner: Int32Array.from([2, 0, 1, 2, 3]),
+      arcOwner: Int32Array.from([0, 1, 2, 3]),
+    };
+    const plan = buildPartitionPlan(graph, assignment);
+    expect(plan.replicaTotal).toBe(3);
+    expect([...plan.parts[2]!.sendPeers]).toEqual([0, 1, 3]);
+    for (const q of [0, 1, 3]) {
+      expect([...sendList(plan, 2, q)]).toEqual([plan.masterLocal[0]]);
+      expect(plan.parts[q]!.localToGlobal[receiveList(plan, q, 2)[0]!]).toBe(0);
+    }
+  });
+
+  it('k far above n and m leaves the extra partitions empty but present', () => {
+    const graph = graphOf(3, [[0, 1], [1, 2]]);
+    const assignment: PartitionAssignment = { k: 50, strategy: 'edge-cut', vertexOwner: Int32Array.from([7, 7, 49]), arcOwner: null };
+    const plan = buildPartitionPlan(graph, assignment);
+    expect(plan.parts).toHaveLength(50);
+    const empty = plan.parts.filter((part) => part.localToGlobal.length === 0 && part.arcs.length === 0);
+    expect(empty).toHaveLength(48);
+    expect(plan.replicaTotal).toBe(1);
+  });
+
+  it('an empty graph', () => {
+    const graph = graphOf(0, []);
+    const plan = buildPartitionPlan(graph, { k: 3, strategy: 'edge-cut', vertexOwner: new Int32Array(0), arcOwner: null });
+    expect(plan.parts.map((part) => part.localToGlobal.length)).toEqual([0, 0, 0]);
+    expect(plan.replicaTotal).toBe(0);
+  });
+});
