@@ -1,0 +1,259 @@
+/**
+ * The partition stage's facade (DESIGN.md pipeline stage 3): `partitionGraphForAlgorithm(graph,
+ * algorithm, workers)` reads top to bottom as the stage does:
+ *
+ *   1. analyse the graph (only when the strategy is chosen automatically or the hybrid needs its
+ *      degree threshold);
+ *   2. choose the strategy: the CommunicationEstimator predicts every strategy's time from the
+ *      analysis and `selectOptimalStrategy` takes the cheapest, unless the caller forced one;
+ *   3. partition: edge-cut → multilevel (edgecut.ts), vertex-cut → HDRF (vertexcut.ts), hybrid →
+ *      PowerLyra-style (hybrid.ts);
+ *   4. even the work under the algorithm's load model (balance.ts);
+ *   5. lay out the plan (layout.ts) and measure it (metrics.ts; the estimator's exact figures).
+ *
+ * Every step is deterministic for a seed, so the same graph, algorithm, worker count and options
+ * give the same plan. `timings` reports each step's milliseconds.
+ */
+import { analyzeGraphStructure, type GraphAnalysis } from '../analyse/analyse.js';
+import { OptionsError } from '../errors.js';
+import { ALGORITHMS, type AlgorithmName } from '../execute/types.js';
+import type { NeuromorphicGraph } from '../input/graph.js';
+import { balanceLoad, calculateLoadBalanceScore, loadModelFor, type LoadBalanceScore } from './balance.js';
+import { DEFAULT_EDGE_CUT_IMBALANCE, partitionEdgeCut } from './edgecut.js';
+import { CommunicationEstimator, selectOptimalStrategy, type StrategyEstimate } from './estimator.js';
+import { hybridThreshold, partitionHybrid } from './hybrid.js';
+import { buildPartitionPlan, type PartitionPlan } from './layout.js';
+import { partitionQuality, type LoadModel, type PartitionQuality } from './metrics.js';
+import { checkPartitionCount, PARTITION_STRATEGIES, type ArcTopology, type PartitionAssignment, type PartitionStrategy } from './plan.js';
+import { vertexCut } from './vertexcut.js';
+
+export const STRATEGY_CHOICES = ['auto', ...PARTITION_STRATEGIES] as const;
+export type StrategyChoice = (typeof STRATEGY_CHOICES)[number];
+
+/**
+ * What the balance step evens out: `load`, the algorithm's load model (loadModelFor); `vertices`,
+ * master vertices only; `arcs`, arcs only.
+ */
+export const BALANCE_TARGETS = ['load', 'vertices', 'arcs'] as const;
+export type BalanceTarget = (typeof BALANCE_TARGETS)[number];
+
+export const DEFAULT_PARTITION_SEED = 1;
+
+export interface PartitionOptions {
+  /** default 'auto': the estimator's choice */
+  strategy?: StrategyChoice;
+  /** seed of every random choice (a safe integer ≥ 0; default 1) */
+  seed?: number;
+  /** allowed max part load / mean − 1 (default 0.03) */
+  imbalance?: number;
+  /** what is balanced (default 'load') */
+  balance?: BalanceTarget;
+  /** a ready analysis of this graph, to skip step 1 */
+  analysis?: GraphAnalysis;
+}
+
+export interface PartitionTimings {
+  analyseMs: number;
+  estimateMs: number;
+  partitionMs: number;
+  balanceMs: number;
+  planMs: number;
+  qualityMs: number;
+  totalMs: number;
+}
+
+export interface DistributedPartition {
+  algorithm: AlgorithmName;
+  /** the worker count = the number of partitions */
+  k: number;
+  /** the strategy used */
+  strategy: PartitionStrategy;
+  /** what the caller asked for ('auto' or a forced strategy) */
+  requestedStrategy: StrategyChoice;
+  seed: number;
+  allowedImbalance: number;
+  balance: BalanceTarget;
+  loadModel: LoadModel;
+  assignment: PartitionAssignment;
+  plan: PartitionPlan;
+  /** the cheap predictions, one per strategy, from the analysis (null when the strategy was forced) */
+  estimates: StrategyEstimate[] | null;
+  /** the exact cost figures of the finished plan */
+  costEstimate: StrategyEstimate;
+  balanceScore: LoadBalanceScore;
+  /** metrics.ts figures, loads under `loadModel` */
+  quality: PartitionQuality;
+  /** the analysis, when one was made or given */
+  analysis: GraphAnalysis | null;
+  timings: PartitionTimings;
+}
+
+interface CheckedOptions {
+  strategy: StrategyChoice;
+  seed: number;
+  imbalance: number;
+  balance: BalanceTarget;
+}
+
+/** Validate at the public boundary (OptionsError naming the option and the rule). */
+function checkOptions(algorithm: string, workers: number, options: PartitionOptions): CheckedOptions {
+  if (!(ALGORITHMS as readonly string[]).includes(algorithm)) throw new OptionsError('algorithm', `must be one of ${ALGORITHMS.join(', ')}`, algorithm);
+  checkPartitionCount(workers, 'workers');
+  const strategy = options.strategy ?? 'auto';
+  if (!(STRATEGY_CHOICES as readonly string[]).includes(strategy)) throw new OptionsError('strategy', `must be one of ${STRATEGY_CHOICES.join(', ')}`, strategy);
+  const seed = options.seed ?? DEFAULT_PARTITION_SEED;
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new OptionsError('seed', 'must be a safe integer ≥ 0', seed);
+  const imbalance = options.imbalance ?? DEFAULT_EDGE_CUT_IMBALANCE;
+  if (!(typeof imbalance === 'number' && imbalance >= 0 && imbalance <= 10)) throw new OptionsError('imbalance', 'must be a number in [0, 10]', imbalance);
+  const balance = options.balance ?? 'load';
+  if (!(BALANCE_TARGETS as readonly string[]).includes(balance)) throw new OptionsError('balance', `must be one of ${BALANCE_TARGETS.join(', ')}`, balance);
+  return { strategy, seed, imbalance, balance };
+}
+
+/** The load model a balance target stands for. */
+export function loadModelOf(balance: BalanceTarget, algorithm: AlgorithmName): LoadModel {
+  if (balance === 'vertices') return { vertexCost: 1, arcCost: 0 };
+  if (balance === 'arcs') return { vertexCost: 0, arcCost: 1 };
+  return loadModelFor(algorithm);
+}
+
+/**
+ * Vertex weights for an edge-cut under a load model: under the pull model a vertex carries its
+ * own cost plus the cost of its in-arcs (they live with it), so balancing these weights balances
+ * the model's load.
+ */
+export function edgeCutVertexWeights(graph: ArcTopology, model: LoadModel): Float64Array {
+  const { n } = graph;
+  const offsets = graph.outOffsets;
+  const targets = graph.outTargets;
+  const weights = new Float64Array(n);
+  const vertexCost = model.vertexCost ?? 1;
+  const arcCost = model.arcCost ?? 1;
+  if (typeof vertexCost === 'number') weights.fill(vertexCost);
+  else for (let v = 0; v < n; v++) weights[v] = vertexCost[v]!;
+  if (arcCost === 0) return weights;
+  for (let u = 0; u < n; u++) {
+    const end = offsets[u + 1]!;
+    for (let a = offsets[u]!; a < end; a++) weights[targets[a]!]! += typeof arcCost === 'number' ? arcCost : arcCost[a]!;
+  }
+  return weights;
+}
+
+/** Partition with one strategy (no balancing, no plan). */
+export function partitionWithStrategy(
+  graph: ArcTopology,
+  strategy: PartitionStrategy,
+  k: number,
+  options: { seed: number; imbalance: number; model: LoadModel; analysis: GraphAnalysis | null },
+): PartitionAssignment {
+  const { seed, imbalance } = options;
+  switch (strategy) {
+    case 'edge-cut':
+      return partitionEdgeCut(graph, k, { method: 'multilevel', seed, imbalance, vertexWeights: edgeCutVertexWeights(graph, options.model) });
+    case 'vertex-cut':
+      return vertexCut(graph, 'hdrf', { k, seed, imbalance });
+    case 'hybrid':
+      return partitionHybrid(graph, k, { seed, imbalance, threshold: options.analysis ? hybridThreshold(options.analysis) : undefined });
+  }
+}
+
+/**
+ * Partition `graph` for `algorithm` on `workers` workers (one partition each). See the module
+ * comment for the steps; the cost is dominated by the partitioner chosen (multilevel edge-cut is
+ * the slowest: O((n + m) · levels · passes)).
+ */
+export function partitionGraphForAlgorithm(graph: NeuromorphicGraph, algorithm: AlgorithmName, workers: number, options: PartitionOptions = {}): DistributedPartition {
+  const checked = checkOptions(algorithm, workers, options);
+  const k = workers;
+  const estimator = new CommunicationEstimator();
+  const start = performance.now();
+  let clock = start;
+  const lap = (): number => {
+    const now = performance.now();
+    const elapsed = now - clock;
+    clock = now;
+    return elapsed;
+  };
+
+  let analysis = options.analysis ?? null;
+  if (!analysis && (checked.strategy === 'auto' || checked.strategy === 'hybrid')) analysis = analyzeGraphStructure(graph);
+  const analyseMs = lap();
+
+  let estimates: StrategyEstimate[] | null = null;
+  let strategy: PartitionStrategy;
+  if (checked.strategy === 'auto') {
+    estimates = estimator.estimate(analysis!, algorithm, k);
+    strategy = selectOptimalStrategy(estimates);
+  } else {
+    strategy = checked.strategy;
+  }
+  const estimateMs = lap();
+
+  const loadModel = loadModelOf(checked.balance, algorithm);
+  let assignment = partitionWithStrategy(graph, strategy, k, { seed: checked.seed, imbalance: checked.imbalance, model: loadModel, analysis });
+  const partitionMs = lap();
+
+  assignment = balanceLoad(graph, assignment, { model: loadModel, imbalance: checked.imbalance });
+  const balanceScore = calculateLoadBalanceScore(assignment, graph, loadModel);
+  const balanceMs = lap();
+
+  const plan = buildPartitionPlan(graph, assignment);
+  const planMs = lap();
+
+  const quality = partitionQuality(assignment, graph, loadModel);
+  const costEstimate = estimator.exact(assignment, graph, algorithm);
+  const qualityMs = lap();
+
+  return {
+    algorithm,
+    k,
+    strategy,
+    requestedStrategy: checked.strategy,
+    seed: checked.seed,
+    allowedImbalance: checked.imbalance,
+    balance: checked.balance,
+    loadModel,
+    assignment,
+    plan,
+    estimates,
+    costEstimate,
+    balanceScore,
+    quality,
+    analysis,
+    timings: { analyseMs, estimateMs, partitionMs, balanceMs, planMs, qualityMs, totalMs: performance.now() - start },
+  };
+}
+
+/**
+ * The partitioner as an object (issue 3's `DistributedGraphPartitioner`): holds default options
+ * and one analysis per graph, so partitioning the same graph for several algorithms or worker
+ * counts analyses it once.
+ */
+export class DistributedGraphPartitioner {
+  private readonly analyses = new WeakMap<NeuromorphicGraph, GraphAnalysis>();
+
+  constructor(readonly defaults: Omit<PartitionOptions, 'analysis'> = {}) {}
+
+  /** The graph's analysis, computed once per graph object. */
+  analyzeGraphStructure(graph: NeuromorphicGraph): GraphAnalysis {
+    let analysis = this.analyses.get(graph);
+    if (!analysis) {
+      analysis = analyzeGraphStructure(graph);
+      this.analyses.set(graph, analysis);
+    }
+    return analysis;
+  }
+
+  /** The cheap per-strategy predictions for an algorithm and worker count. */
+  estimateStrategies(graph: NeuromorphicGraph, algorithm: AlgorithmName, workers: number): StrategyEstimate[] {
+    checkOptions(algorithm, workers, {});
+    return new CommunicationEstimator().estimate(this.analyzeGraphStructure(graph), algorithm, workers);
+  }
+
+  partitionGraphForAlgorithm(graph: NeuromorphicGraph, algorithm: AlgorithmName, workers: number, options: PartitionOptions = {}): DistributedPartition {
+    const merged = { ...this.defaults, ...options };
+    const strategy = merged.strategy ?? 'auto';
+    const analysis = options.analysis ?? (strategy === 'auto' || strategy === 'hybrid' ? this.analyzeGraphStructure(graph) : undefined);
+    return partitionGraphForAlgorithm(graph, algorithm, workers, { ...merged, analysis });
+  }
+}
