@@ -160,6 +160,8 @@ function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: nu
       bestCut = cut;
     }
   }
+  // FM on the chosen one too (and so on the whole graph when it needed no coarsening)
+  refineKwayFm(graph, owner, weights, limit, random, KWAY_FM_PASSES);
   for (let level = graphs.length - 1; level > 0; level--) {
     // Project onto the finer graph (each finer vertex takes its coarse vertex's part; the part
     // weights do not change, coarse weights being sums), then balance and refine there.
