@@ -23,6 +23,9 @@ export * from './analyse/analyse.js';
 export * from './partition/plan.js';
 export * from './partition/metrics.js';
 export * from './partition/vertexcut.js';
+export * from './partition/layout.js';
+export * from './partition/metadata.js';
+export * from './partition/partitioner.js';
 export { partitionEdgeCut, edgeCutLimit, EDGE_CUT_METHODS, DEFAULT_EDGE_CUT_IMBALANCE, MAX_EDGE_CUT_PARTS, type EdgeCutMethod, type EdgeCutOptions, type EdgeCutResult } from './partition/edgecut.js';
 // --- execute (single-worker runs) ---
 export * from './execute/lif.js';

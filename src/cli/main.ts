@@ -4,7 +4,7 @@
  *   neuromesh run <graph> --algo pagerank|bfs|sssp|wcc|lif [options]
  *   neuromesh info <graph> [--json]
  *   neuromesh generate rmat|er|brunel|cuba [options] --out FILE
- *   neuromesh partition ...            (a later issue: refused as "not available yet")
+ *   neuromesh partition <graph> -k K [--strategy ...] [--algo ...] [--balance ...] [--out FILE] ...
  *
  * Exit codes: 0 success; 2 bad options or bad input (one line on stderr naming the option, or the
  * file, line and field); 1 a run that failed (simulation overflow, memory). A stack trace is
@@ -22,7 +22,7 @@ import { loadKernelModuleSync } from '../platform/node.js';
 import { WasmHost } from '../memory/host.js';
 import { formatInfo, graphInfo } from './info.js';
 import { generateCommand, type GenerateFlags } from './generate.js';
-import { notAvailableYet } from './parse.js';
+import { partitionCommand, type PartitionFlags } from './partition.js';
 import { progressBar } from './progress.js';
 import { runCommand, type CliIo, type RunFlags } from './run.js';
 
@@ -137,12 +137,19 @@ function buildProgram(io: CliIo, host: () => WasmHost): Command {
 
   program
     .command('partition')
-    .description('partition a graph (a later release)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw notAvailableYet('partition', 'the partitioner');
-    });
+    .description('partition a graph for an algorithm and print the quality figures')
+    .argument('<graph>', 'graph file')
+    .requiredOption('-k, --k <K>', 'number of partitions (workers)')
+    .option('--strategy <name>', 'auto | edge-cut | vertex-cut | hybrid (default auto)')
+    .option('--algo <name>', 'pagerank | bfs | sssp | wcc | lif: the algorithm the partition is for (default pagerank)')
+    .option('--balance <what>', 'load | vertices | arcs (default load: the algorithm\'s load model)')
+    .option('--imbalance <X>', 'allowed max part load / mean - 1 (default 0.03)')
+    .option('--seed <S>', 'seed (default 1)')
+    .option('--out <FILE>', 'write the quality figures as JSON')
+    .option('--assignment <FILE>', 'write { vertexOwner, arcOwner } as JSON, arcs in input order')
+    .option('--metadata <FILE>', 'save the partition as a .nmp metadata file')
+    .option('--debug', 'print a stack trace with errors')
+    .action(async (path: string, flags: PartitionFlags) => partitionCommand(host(), path, flags, io));
 
   return program;
 }
