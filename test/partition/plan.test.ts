@@ -7,8 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildGraph, createHostSync, type NeuromorphicGraph } from '../../src/index.js';
 import { buildPartitionPlan, localIdOf, receiveList, sendList, type PartitionPlan } from '../../src/partition/layout.js';
-import { communicationVolume, replicationFactor } from '../../src/partition/metrics.js';
-import { arcOwnersOf, type PartitionAssignment } from '../../src/partition/plan.js';
+import { communicationVolume, modelLoads, partitionQuality, replicationFactor } from '../../src/partition/metrics.js';
+import { arcOwnersOf, checkAssignment, type PartitionAssignment } from '../../src/partition/plan.js';
+import { DistributedGraphPartitioner, edgeCutVertexWeights, partitionGraphForAlgorithm } from '../../src/partition/partitioner.js';
+import { OptionsError } from '../../src/errors.js';
 import { partitionEdgeCut } from '../../src/partition/edgecut.js';
 import { vertexCut } from '../../src/partition/vertexcut.js';
 import { Random } from '../helpers/random.js';
@@ -218,5 +220,89 @@ describe('buildPartitionPlan by hand', () => {
     const plan = buildPartitionPlan(graph, { k: 3, strategy: 'edge-cut', vertexOwner: new Int32Array(0), arcOwner: null });
     expect(plan.parts.map((part) => part.localToGlobal.length)).toEqual([0, 0, 0]);
     expect(plan.replicaTotal).toBe(0);
+  });
+});
+
+describe('partitionGraphForAlgorithm (the facade)', () => {
+  const random = new Random(77);
+  const arcs: Array<[number, number]> = [];
+  for (let i = 0; i < 900; i++) arcs.push([random.chance(0.3) ? random.int(0, 5) : random.int(0, 199), random.int(0, 199)]);
+  const graph = graphOf(200, arcs);
+
+  for (const strategy of ['edge-cut', 'vertex-cut', 'hybrid'] as const) {
+    it(`${strategy} forced: the plan, the quality and the owners agree; same seed, same owners`, () => {
+      const result = partitionGraphForAlgorithm(graph, 'pagerank', 4, { strategy, seed: 5 });
+      expect(result.strategy).toBe(strategy);
+      expect(result.requestedStrategy).toBe(strategy);
+      expect(result.estimates).toBeNull();
+      checkAssignment(result.assignment, graph);
+      checkPlan(graph, result.assignment, result.plan);
+      const quality = partitionQuality(result.assignment, graph, result.loadModel);
+      expect(result.quality.communicationVolume).toBe(quality.communicationVolume);
+      expect(result.plan.replicaTotal).toBe(quality.communicationVolume);
+      expect(result.quality.loadImbalance).toBe(quality.loadImbalance);
+      const again = partitionGraphForAlgorithm(graph, 'pagerank', 4, { strategy, seed: 5 });
+      expect([...again.assignment.vertexOwner]).toEqual([...result.assignment.vertexOwner]);
+      expect([...arcOwnersOf(again.assignment, graph)]).toEqual([...arcOwnersOf(result.assignment, graph)]);
+      expect(result.timings.totalMs).toBeGreaterThanOrEqual(result.timings.partitionMs);
+    });
+  }
+
+  it('auto takes the strategy with the lowest predicted time among the estimates', () => {
+    for (const algorithm of ['pagerank', 'bfs', 'lif'] as const) {
+      const result = partitionGraphForAlgorithm(graph, algorithm, 4);
+      expect(result.requestedStrategy).toBe('auto');
+      const estimates = result.estimates!;
+      expect(new Set(estimates.map((e) => e.strategy))).toEqual(new Set(['edge-cut', 'vertex-cut', 'hybrid']));
+      const fastest = Math.min(...estimates.map((e) => e.predictedSeconds));
+      expect(estimates.find((e) => e.strategy === result.strategy)!.predictedSeconds).toBe(fastest);
+      expect(result.costEstimate.strategy).toBe(result.strategy);
+    }
+  });
+
+  it('edge-cut balanced by vertices stays within 3% of the mean', () => {
+    const result = partitionGraphForAlgorithm(graph, 'bfs', 4, { strategy: 'edge-cut', balance: 'vertices' });
+    // 200 vertices in 4 parts: at most ⌊1.03 · 50⌋ = 51 masters in a part
+    expect(Math.max(...result.quality.vertexLoads)).toBeLessThanOrEqual(51);
+  });
+
+  it("edge-cut vertex weights carry each vertex's in-arcs (pull model): part weights = model loads", () => {
+    const owners = Int32Array.from({ length: graph.n }, () => random.int(0, 2));
+    const assignment: PartitionAssignment = { k: 3, strategy: 'edge-cut', vertexOwner: owners, arcOwner: null };
+    const model = { vertexCost: 2, arcCost: 3 };
+    const weights = edgeCutVertexWeights(graph, model);
+    const parts = [0, 0, 0];
+    owners.forEach((p, v) => (parts[p]! += weights[v]!));
+    expect(parts).toEqual([...modelLoads(assignment, graph, model)]);
+  });
+
+  it('bad options name the option', () => {
+    const optionOf = (run: () => unknown): string => {
+      try {
+        run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(OptionsError);
+        return (error as OptionsError).option;
+      }
+      throw new Error('expected an OptionsError');
+    };
+    expect(optionOf(() => partitionGraphForAlgorithm(graph, 'pagerank', 0))).toBe('workers');
+    expect(optionOf(() => partitionGraphForAlgorithm(graph, 'pagerank', 2.5))).toBe('workers');
+    expect(optionOf(() => partitionGraphForAlgorithm(graph, 'dfs' as 'bfs', 2))).toBe('algorithm');
+    expect(optionOf(() => partitionGraphForAlgorithm(graph, 'pagerank', 2, { strategy: 'metis' as 'auto' }))).toBe('strategy');
+    expect(optionOf(() => partitionGraphForAlgorithm(graph, 'pagerank', 2, { seed: -1 }))).toBe('seed');
+    expect(optionOf(() => partitionGraphForAlgorithm(graph, 'pagerank', 2, { imbalance: Number.NaN }))).toBe('imbalance');
+    expect(optionOf(() => partitionGraphForAlgorithm(graph, 'pagerank', 2, { balance: 'memory' as 'load' }))).toBe('balance');
+  });
+
+  it('DistributedGraphPartitioner analyses a graph once and partitions as the function does', () => {
+    const partitioner = new DistributedGraphPartitioner({ seed: 5 });
+    const analysis = partitioner.analyzeGraphStructure(graph);
+    expect(partitioner.analyzeGraphStructure(graph)).toBe(analysis);
+    const result = partitioner.partitionGraphForAlgorithm(graph, 'wcc', 3, { strategy: 'hybrid' });
+    expect(result.analysis).toBe(analysis);
+    const direct = partitionGraphForAlgorithm(graph, 'wcc', 3, { strategy: 'hybrid', seed: 5 });
+    expect([...result.assignment.vertexOwner]).toEqual([...direct.assignment.vertexOwner]);
+    expect(partitioner.estimateStrategies(graph, 'pagerank', 3)).toHaveLength(3);
   });
 });
