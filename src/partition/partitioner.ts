@@ -2,10 +2,10 @@
  * The partition stage's facade (DESIGN.md pipeline stage 3): `partitionGraphForAlgorithm(graph,
  * algorithm, workers)` reads top to bottom as the stage does:
  *
- *   1. analyse the graph (only when the strategy is chosen automatically or the hybrid needs its
- *      degree threshold);
+ *   1. analyse the graph (only when the strategy is chosen automatically);
  *   2. choose the strategy: the CommunicationEstimator predicts every strategy's time from the
- *      analysis and `selectOptimalStrategy` takes the cheapest, unless the caller forced one;
+ *      analysis and the degree profile (O(n + m), no partition made) and `selectOptimalStrategy`
+ *      takes the cheapest, unless the caller forced one;
  *   3. partition: edge-cut → multilevel (edgecut.ts), vertex-cut → HDRF (vertexcut.ts), hybrid →
  *      PowerLyra-style (hybrid.ts);
  *   4. even the work under the algorithm's load model (balance.ts);
@@ -20,8 +20,8 @@ import { ALGORITHMS, type AlgorithmName } from '../execute/types.js';
 import type { NeuromorphicGraph } from '../input/graph.js';
 import { balanceLoad, calculateLoadBalanceScore, loadModelFor, type LoadBalanceScore } from './balance.js';
 import { DEFAULT_EDGE_CUT_IMBALANCE, partitionEdgeCut } from './edgecut.js';
-import { CommunicationEstimator, selectOptimalStrategy, type StrategyEstimate } from './estimator.js';
-import { hybridThreshold, partitionHybrid } from './hybrid.js';
+import { CommunicationEstimator, degreeProfile, selectOptimalStrategy, type DegreeProfile, type StrategyEstimate } from './estimator.js';
+import { defaultHybridThreshold, hybridThreshold, partitionHybrid } from './hybrid.js';
 import { buildPartitionPlan, type PartitionPlan } from './layout.js';
 import { partitionQuality, type LoadModel, type PartitionQuality } from './metrics.js';
 import { checkPartitionCount, PARTITION_STRATEGIES, type ArcTopology, type PartitionAssignment, type PartitionStrategy } from './plan.js';
@@ -139,12 +139,12 @@ export function edgeCutVertexWeights(graph: ArcTopology, model: LoadModel): Floa
   return weights;
 }
 
-/** Partition with one strategy (no balancing, no plan). */
+/** Partition with one strategy (no balancing, no plan). `threshold`: the hybrid's in-degree threshold. */
 export function partitionWithStrategy(
   graph: ArcTopology,
   strategy: PartitionStrategy,
   k: number,
-  options: { seed: number; imbalance: number; model: LoadModel; analysis: GraphAnalysis | null },
+  options: { seed: number; imbalance: number; model: LoadModel; threshold?: number },
 ): PartitionAssignment {
   const { seed, imbalance } = options;
   switch (strategy) {
@@ -153,7 +153,7 @@ export function partitionWithStrategy(
     case 'vertex-cut':
       return vertexCut(graph, 'hdrf', { k, seed, imbalance });
     case 'hybrid':
-      return partitionHybrid(graph, k, { seed, imbalance, threshold: options.analysis ? hybridThreshold(options.analysis) : undefined });
+      return partitionHybrid(graph, k, { seed, imbalance, threshold: options.threshold });
   }
 }
 
@@ -176,13 +176,15 @@ export function partitionGraphForAlgorithm(graph: NeuromorphicGraph, algorithm: 
   };
 
   let analysis = options.analysis ?? null;
-  if (!analysis && (checked.strategy === 'auto' || checked.strategy === 'hybrid')) analysis = analyzeGraphStructure(graph);
+  if (!analysis && checked.strategy === 'auto') analysis = analyzeGraphStructure(graph);
   const analyseMs = lap();
 
   let estimates: StrategyEstimate[] | null = null;
   let strategy: PartitionStrategy;
+  let profile: DegreeProfile | null = null;
   if (checked.strategy === 'auto') {
-    estimates = estimator.estimate(analysis!, algorithm, k);
+    profile = degreeProfile(graph);
+    estimates = estimator.estimate(analysis!, algorithm, k, profile);
     strategy = selectOptimalStrategy(estimates);
   } else {
     strategy = checked.strategy;
@@ -190,10 +192,13 @@ export function partitionGraphForAlgorithm(graph: NeuromorphicGraph, algorithm: 
   const estimateMs = lap();
 
   const loadModel = loadModelOf(checked.balance, algorithm);
-  let assignment = partitionWithStrategy(graph, strategy, k, { seed: checked.seed, imbalance: checked.imbalance, model: loadModel, analysis });
+  // The hybrid and the balancer must agree on which vertices are hubs.
+  let threshold: number | undefined;
+  if (strategy === 'hybrid') threshold = analysis ? hybridThreshold(analysis) : defaultHybridThreshold((profile ?? degreeProfile(graph)).inDegrees);
+  let assignment = partitionWithStrategy(graph, strategy, k, { seed: checked.seed, imbalance: checked.imbalance, model: loadModel, threshold });
   const partitionMs = lap();
 
-  assignment = balanceLoad(graph, assignment, { model: loadModel, imbalance: checked.imbalance });
+  assignment = balanceLoad(graph, assignment, { model: loadModel, imbalance: checked.imbalance, threshold });
   const balanceScore = calculateLoadBalanceScore(assignment, graph, loadModel);
   const balanceMs = lap();
 
@@ -244,10 +249,10 @@ export class DistributedGraphPartitioner {
     return analysis;
   }
 
-  /** The cheap per-strategy predictions for an algorithm and worker count. */
+  /** The cheap per-strategy predictions for an algorithm and worker count (no partition is made). */
   estimateStrategies(graph: NeuromorphicGraph, algorithm: AlgorithmName, workers: number): StrategyEstimate[] {
     checkOptions(algorithm, workers, {});
-    return new CommunicationEstimator().estimate(this.analyzeGraphStructure(graph), algorithm, workers);
+    return new CommunicationEstimator().estimate(this.analyzeGraphStructure(graph), algorithm, workers, degreeProfile(graph));
   }
 
   partitionGraphForAlgorithm(graph: NeuromorphicGraph, algorithm: AlgorithmName, workers: number, options: PartitionOptions = {}): DistributedPartition {

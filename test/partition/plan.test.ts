@@ -255,7 +255,8 @@ describe('partitionGraphForAlgorithm (the facade)', () => {
       const estimates = result.estimates!;
       expect(new Set(estimates.map((e) => e.strategy))).toEqual(new Set(['edge-cut', 'vertex-cut', 'hybrid']));
       const fastest = Math.min(...estimates.map((e) => e.predictedSeconds));
-      expect(estimates.find((e) => e.strategy === result.strategy)!.predictedSeconds).toBe(fastest);
+      // selectOptimalStrategy calls times within 1e-9 (relative) a tie
+      expect(estimates.find((e) => e.strategy === result.strategy)!.predictedSeconds).toBeLessThanOrEqual(fastest * (1 + 1e-9));
       expect(result.costEstimate.strategy).toBe(result.strategy);
     }
   });
