@@ -85,10 +85,11 @@ export function buildPartitionPlan(graph: ArcTopology, assignment: PartitionAssi
   const { inOffsets, inOwners } = reverseArcs(graph, arcOwner);
 
   // 1. Replica parts of each vertex, as a CSR over vertices (ascending v, parts in discovery order).
-  // lastSeen[p] = v + 1 once p was counted for v (the stamp trick of metrics.vertexCopies).
+  // lastSeen[p] = v + 1 once p was counted for v (the stamp trick of metrics.vertexCopies). Two
+  // passes, counting then filling, rather than one growing list.
   const lastSeen = new Int32Array(k);
   const replicaOffsets = new Uint32Array(n + 1);
-  const countReplicas = (v: number, emit: ((p: number) => void) | null): number => {
+  for (let v = 0; v < n; v++) {
     const stamp = v + 1;
     lastSeen[vertexOwner[v]!] = stamp;
     let count = 0;
@@ -98,7 +99,6 @@ export function buildPartitionPlan(graph: ArcTopology, assignment: PartitionAssi
       if (lastSeen[p] !== stamp) {
         lastSeen[p] = stamp;
         count++;
-        if (emit) emit(p);
       }
     }
     const inEnd = inOffsets[v + 1]!;
@@ -107,20 +107,38 @@ export function buildPartitionPlan(graph: ArcTopology, assignment: PartitionAssi
       if (lastSeen[p] !== stamp) {
         lastSeen[p] = stamp;
         count++;
-        if (emit) emit(p);
       }
     }
-    return count;
-  };
-  for (let v = 0; v < n; v++) replicaOffsets[v + 1] = replicaOffsets[v]! + countReplicas(v, null);
+    replicaOffsets[v + 1] = replicaOffsets[v]! + count;
+  }
   const replicaTotal = replicaOffsets[n]!;
+  // the replica part of each record; records are (vertex, replica part) pairs in ascending vertex
   const replicaParts = new Uint32Array(replicaTotal);
+  const recordVertex = new Uint32Array(replicaTotal);
   lastSeen.fill(0);
   let cursor = 0;
-  const emit = (p: number): void => {
-    replicaParts[cursor++] = p;
-  };
-  for (let v = 0; v < n; v++) countReplicas(v, emit);
+  for (let v = 0; v < n; v++) {
+    const stamp = v + 1;
+    lastSeen[vertexOwner[v]!] = stamp;
+    const outEnd = offsets[v + 1]!;
+    for (let a = offsets[v]!; a < outEnd; a++) {
+      const p = arcOwner[a]!;
+      if (lastSeen[p] !== stamp) {
+        lastSeen[p] = stamp;
+        recordVertex[cursor] = v;
+        replicaParts[cursor++] = p;
+      }
+    }
+    const inEnd = inOffsets[v + 1]!;
+    for (let i = inOffsets[v]!; i < inEnd; i++) {
+      const p = inOwners![i]!;
+      if (lastSeen[p] !== stamp) {
+        lastSeen[p] = stamp;
+        recordVertex[cursor] = v;
+        replicaParts[cursor++] = p;
+      }
+    }
+  }
 
   // 2. Masters per partition (ascending, by a counting sort on the owner) and their local ids.
   const masterStart = new Uint32Array(k + 1);
@@ -132,6 +150,10 @@ export function buildPartitionPlan(graph: ArcTopology, assignment: PartitionAssi
   const arcStart = new Uint32Array(k + 1);
   for (let a = 0; a < m; a++) arcStart[arcOwner[a]! + 1]!++;
   for (let p = 0; p < k; p++) arcStart[p + 1]! += arcStart[p]!;
+  // all arcs grouped by owner, ascending inside each group; each part's `arcs` is a view of it
+  const arcsByPart = new Uint32Array(m);
+  const arcCursor = arcStart.slice(0, k);
+  for (let a = 0; a < m; a++) arcsByPart[arcCursor[arcOwner[a]!]!++] = a;
 
   const parts: LocalPartition[] = [];
   for (let p = 0; p < k; p++) {
@@ -142,7 +164,7 @@ export function buildPartitionPlan(graph: ArcTopology, assignment: PartitionAssi
       masterCount,
       replicaCount,
       localToGlobal: new Uint32Array(masterCount + replicaCount),
-      arcs: new Uint32Array(arcStart[p + 1]! - arcStart[p]!),
+      arcs: arcsByPart.subarray(arcStart[p]!, arcStart[p + 1]!),
       sendPeers: EMPTY,
       sendOffsets: ZERO,
       sendLocal: EMPTY,
@@ -159,40 +181,31 @@ export function buildPartitionPlan(graph: ArcTopology, assignment: PartitionAssi
     masterLocal[v] = local;
     parts[p]!.localToGlobal[local] = v;
   }
-  fill.fill(0);
-  for (let a = 0; a < m; a++) {
-    const p = arcOwner[a]!;
-    parts[p]!.arcs[fill[p]!++] = a;
-  }
 
-  // 3. Replica local ids, and one record per (vertex, replica part) in ascending v: the record's
-  // master part, replica part, sender-side and receiver-side local ids.
+  // 3. Replica local ids, and for each record its master part, and its local ids on the sending
+  // (master) and receiving (replica) sides.
   const recordMaster = new Uint32Array(replicaTotal);
-  const recordReplica = new Uint32Array(replicaTotal);
   const recordSendLocal = new Uint32Array(replicaTotal);
   const recordReceiveLocal = new Uint32Array(replicaTotal);
   fill.fill(0);
-  for (let v = 0; v < n; v++) {
-    const master = vertexOwner[v]!;
-    const end = replicaOffsets[v + 1]!;
-    for (let r = replicaOffsets[v]!; r < end; r++) {
-      const q = replicaParts[r]!;
-      const part = parts[q]!;
-      const local = part.masterCount + fill[q]!++;
-      part.localToGlobal[local] = v;
-      recordMaster[r] = master;
-      recordReplica[r] = q;
-      recordSendLocal[r] = masterLocal[v]!;
-      recordReceiveLocal[r] = local;
-    }
+  for (let r = 0; r < replicaTotal; r++) {
+    const v = recordVertex[r]!;
+    const q = replicaParts[r]!;
+    const part = parts[q]!;
+    const local = part.masterCount + fill[q]!++;
+    part.localToGlobal[local] = v;
+    recordMaster[r] = vertexOwner[v]!;
+    recordSendLocal[r] = masterLocal[v]!;
+    recordReceiveLocal[r] = local;
   }
 
   // 4. Send lists: records grouped by (master part, replica part), ascending v inside each group.
-  // LSD radix: stable counting sort by the replica part, then stably by the master part.
-  const bySender = stableGroup(stableGroup(identity(replicaTotal), recordReplica, k), recordMaster, k);
-  const byReceiver = stableGroup(stableGroup(identity(replicaTotal), recordMaster, k), recordReplica, k);
-  splitLists(parts, bySender, recordMaster, recordReplica, recordSendLocal, 'send');
-  splitLists(parts, byReceiver, recordReplica, recordMaster, recordReceiveLocal, 'receive');
+  // LSD radix: a stable counting sort by the replica part, then stably by the master part (and
+  // the other way round for the receive lists).
+  const bySender = stableGroup(stableGroup(identity(replicaTotal), replicaParts, k), recordMaster, k);
+  splitLists(parts, bySender, recordMaster, replicaParts, recordSendLocal, 'send');
+  const byReceiver = stableGroup(stableGroup(identity(replicaTotal), recordMaster, k), replicaParts, k);
+  splitLists(parts, byReceiver, replicaParts, recordMaster, recordReceiveLocal, 'receive');
 
   for (const part of parts) {
     if (fill[part.part] !== part.replicaCount) throw partitionBug(`partition ${part.part}: replica count`);
