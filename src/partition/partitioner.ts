@@ -22,7 +22,7 @@ import { balanceLoad, calculateLoadBalanceScore, loadModelFor, type LoadBalanceS
 import { DEFAULT_EDGE_CUT_IMBALANCE, partitionEdgeCut } from './edgecut.js';
 import { CommunicationEstimator, degreeProfile, selectOptimalStrategy, type DegreeProfile, type StrategyEstimate } from './estimator.js';
 import { defaultHybridThreshold, hybridThreshold, partitionHybrid } from './hybrid.js';
-import { buildPartitionPlan, type PartitionPlan } from './layout.js';
+import { buildPartitionPlan, type LocalPartition, type PartitionPlan } from './layout.js';
 import { partitionQuality, type LoadModel, type PartitionQuality } from './metrics.js';
 import { checkPartitionCount, PARTITION_STRATEGIES, type ArcTopology, type PartitionAssignment, type PartitionStrategy } from './plan.js';
 import { vertexCut } from './vertexcut.js';
@@ -76,6 +76,8 @@ export interface DistributedPartition {
   loadModel: LoadModel;
   assignment: PartitionAssignment;
   plan: PartitionPlan;
+  /** the plan's partitions, one per worker (`plan.parts`) */
+  partitions: LocalPartition[];
   /** the cheap predictions, one per strategy, from the analysis (null when the strategy was forced) */
   estimates: StrategyEstimate[] | null;
   /** the exact cost figures of the finished plan */
@@ -220,6 +222,7 @@ export function partitionGraphForAlgorithm(graph: NeuromorphicGraph, algorithm: 
     loadModel,
     assignment,
     plan,
+    partitions: plan.parts,
     estimates,
     costEstimate,
     balanceScore,

@@ -237,6 +237,8 @@ describe('partitionGraphForAlgorithm (the facade)', () => {
       expect(result.estimates).toBeNull();
       checkAssignment(result.assignment, graph);
       checkPlan(graph, result.assignment, result.plan);
+      expect(result.partitions).toHaveLength(4);
+      expect(result.partitions.reduce((sum, part) => sum + part.masterCount, 0)).toBe(graph.n);
       const quality = partitionQuality(result.assignment, graph, result.loadModel);
       expect(result.quality.communicationVolume).toBe(quality.communicationVolume);
       expect(result.plan.replicaTotal).toBe(quality.communicationVolume);
