@@ -261,7 +261,7 @@ export class DistributedGraphPartitioner {
   partitionGraphForAlgorithm(graph: NeuromorphicGraph, algorithm: AlgorithmName, workers: number, options: PartitionOptions = {}): DistributedPartition {
     const merged = { ...this.defaults, ...options };
     const strategy = merged.strategy ?? 'auto';
-    const analysis = options.analysis ?? (strategy === 'auto' || strategy === 'hybrid' ? this.analyzeGraphStructure(graph) : undefined);
+    const analysis = options.analysis ?? (strategy === 'auto' ? this.analyzeGraphStructure(graph) : undefined);
     return partitionGraphForAlgorithm(graph, algorithm, workers, { ...merged, analysis });
   }
 }

@@ -302,9 +302,10 @@ describe('partitionGraphForAlgorithm (the facade)', () => {
     const partitioner = new DistributedGraphPartitioner({ seed: 5 });
     const analysis = partitioner.analyzeGraphStructure(graph);
     expect(partitioner.analyzeGraphStructure(graph)).toBe(analysis);
-    const result = partitioner.partitionGraphForAlgorithm(graph, 'wcc', 3, { strategy: 'hybrid' });
+    const result = partitioner.partitionGraphForAlgorithm(graph, 'wcc', 3);
     expect(result.analysis).toBe(analysis);
-    const direct = partitionGraphForAlgorithm(graph, 'wcc', 3, { strategy: 'hybrid', seed: 5 });
+    const direct = partitionGraphForAlgorithm(graph, 'wcc', 3, { seed: 5 });
+    expect(result.strategy).toBe(direct.strategy);
     expect([...result.assignment.vertexOwner]).toEqual([...direct.assignment.vertexOwner]);
     expect(partitioner.estimateStrategies(graph, 'pagerank', 3)).toHaveLength(3);
   });
