@@ -18,7 +18,9 @@
  * connections / fewest new copies, then lightest) until the part is within the limit. A move
  * only ever goes to a part that stays within the limit, so the excess Σ max(0, load − limit)
  * shrinks with every move and the loop ends; it also ends when the heaviest part can give nothing
- * that fits anywhere ("no move helps"). Each round is O(n + m); rounds are at most 4k + 16.
+ * that fits anywhere ("no move helps"). A round moves a quarter of the part's excess and then
+ * ranks again, since every move changes its neighbours' damage. Each round is O(n + m) (O(n + m·k)
+ * for arcs); rounds are at most 24k + 16.
  */
 import { OptionsError } from '../errors.js';
 import type { AlgorithmName } from '../execute/types.js';
@@ -36,6 +38,11 @@ export interface BalanceOptions {
 }
 
 export const DEFAULT_BALANCE_IMBALANCE = 0.03;
+
+/** Share of a part's excess moved before the candidates are ranked again (fresh damages). */
+const RANK_AGAIN_SHARE = 0.25;
+/** Rounds allowed per part: a part needs ~log_(4/3)(excess / unit) rounds, ~20 for a 1000-fold excess. */
+const MAX_ROUNDS_PER_PART = 24;
 
 /**
  * How balanced a part load is: `imbalance` = max / mean − 1 of `loads` (metrics.ts), and `score`
@@ -111,6 +118,8 @@ interface Candidate {
   id: number;
   weight: number;
   damage: number;
+  /** connections to (vertex) or copies already on (arc) the chosen destination: ties go to the better attached */
+  attachment: number;
 }
 const VERTEX = 0;
 const ARC = 1;
@@ -204,7 +213,7 @@ export function balanceLoad(graph: ArcTopology, assignment: PartitionAssignment,
   };
 
   /** Best destination for a whole vertex v leaving p: most connections among parts with room, else the lightest with room. */
-  const vertexMove = (v: number, p: number, weight: number): { to: number; damage: number } => {
+  const vertexMove = (v: number, p: number, weight: number): { to: number; damage: number; attachment: number } => {
     const count = tallyConnections(v);
     const internal = connections[p]!;
     let to = -1;
@@ -221,12 +230,12 @@ export function balanceLoad(graph: ArcTopology, assignment: PartitionAssignment,
     if (to < 0) {
       to = lightestExcept(p);
       best = 0;
-      if (loads[to]! + weight > limit) return { to: -1, damage: Infinity };
+      if (loads[to]! + weight > limit) return { to: -1, damage: Infinity, attachment: 0 };
     }
-    return { to, damage: internal - best };
+    return { to, damage: internal - best, attachment: best };
   };
   /** Best destination for arc a (u -> v) leaving p: the part with room where most of its ends already have copies. */
-  const arcMove = (a: number, p: number, weight: number): { to: number; damage: number } => {
+  const arcMove = (a: number, p: number, weight: number): { to: number; damage: number; attachment: number } => {
     const u = sources[a]!;
     const v = targets[a]!;
     const uOn = copiesOf(u);
@@ -241,12 +250,12 @@ export function balanceLoad(graph: ArcTopology, assignment: PartitionAssignment,
         fresh = created;
       }
     }
-    if (to < 0) return { to: -1, damage: Infinity };
+    if (to < 0) return { to: -1, damage: Infinity, attachment: 0 };
     // copies the move removes from p: an end whose only arc on p this is, mastered elsewhere
     let removed = 0;
     if (vertexOwner[u] !== p && onHeaviest[u] === 1) removed++;
     if (v !== u && vertexOwner[v] !== p && onHeaviest[v] === 1) removed++;
-    return { to, damage: fresh - removed };
+    return { to, damage: fresh - removed, attachment: 2 - fresh };
   };
   const lightestExcept = (p: number): number => {
     let best = p === 0 ? 1 : 0;
@@ -254,7 +263,7 @@ export function balanceLoad(graph: ArcTopology, assignment: PartitionAssignment,
     return best;
   };
 
-  const maxRounds = 4 * k + 16;
+  const maxRounds = MAX_ROUNDS_PER_PART * k + 16;
   const stuck = new Uint8Array(k);
   for (let round = 0; round < maxRounds; round++) {
     let p = -1;
@@ -273,8 +282,8 @@ export function balanceLoad(graph: ArcTopology, assignment: PartitionAssignment,
     const candidates: Candidate[] = [];
     for (let v = 0; v < n; v++) {
       if (grouped[v] && vertexOwner[v] === p && unitWeight[v]! > 0) {
-        const { to, damage } = vertexMove(v, p, unitWeight[v]!);
-        if (to >= 0) candidates.push({ kind: VERTEX, id: v, weight: unitWeight[v]!, damage });
+        const { to, damage, attachment } = vertexMove(v, p, unitWeight[v]!);
+        if (to >= 0) candidates.push({ kind: VERTEX, id: v, weight: unitWeight[v]!, damage, attachment });
       }
     }
     if (!pull) {
@@ -282,37 +291,45 @@ export function balanceLoad(graph: ArcTopology, assignment: PartitionAssignment,
         if (arcOwner![a] !== p || grouped[targets[a]!]) continue;
         const weight = arcCost(a);
         if (weight <= 0) continue;
-        const { to, damage } = arcMove(a, p, weight);
-        if (to >= 0) candidates.push({ kind: ARC, id: a, weight, damage });
+        const { to, damage, attachment } = arcMove(a, p, weight);
+        if (to >= 0) candidates.push({ kind: ARC, id: a, weight, damage, attachment });
       }
     }
-    // least damage per unit of load first, then the heavier (fewer moves), then kind and id
-    candidates.sort((x, y) => x.damage / x.weight - y.damage / y.weight || y.weight - x.weight || x.kind - y.kind || x.id - y.id);
+    // least damage per unit of load first, then the better attached to its destination (grows
+    // the neighbour part along the border instead of leaving islands), then the heavier (fewer
+    // moves), then kind and id
+    candidates.sort((x, y) => x.damage / x.weight - y.damage / y.weight || y.attachment - x.attachment || y.weight - x.weight || x.kind - y.kind || x.id - y.id);
     let moved = 0;
+    let movedWeight = 0;
+    // a quarter of the excess per round, then rank again: a move changes its neighbours' damage
+    const batch = RANK_AGAIN_SHARE * (loads[p]! - limit);
     for (const candidate of candidates) {
-      if (loads[p]! <= limit) break;
+      if (loads[p]! <= limit || (moved > 0 && movedWeight >= batch)) break;
       // the destination is chosen again now: earlier moves of this round changed loads and owners
       if (candidate.kind === VERTEX) {
         const v = candidate.id;
-        const { to } = vertexMove(v, p, candidate.weight);
-        if (to < 0) continue;
+        const { to, damage, attachment } = vertexMove(v, p, candidate.weight);
+        // its ranked destination filled up: wait for the next ranking rather than move it blindly
+        if (to < 0 || damage > candidate.damage || attachment < candidate.attachment) continue;
         vertexOwner[v] = to;
         if (arcOwner) for (let j = inOffsets[v]!; j < inOffsets[v + 1]!; j++) arcOwner[inArcs[j]!] = to;
         loads[p] -= candidate.weight;
         loads[to] += candidate.weight;
+        movedWeight += candidate.weight;
       } else {
         const a = candidate.id;
-        const { to } = arcMove(a, p, candidate.weight);
-        if (to < 0) continue;
+        const { to, damage, attachment } = arcMove(a, p, candidate.weight);
+        if (to < 0 || damage > candidate.damage || attachment < candidate.attachment) continue;
         arcOwner![a] = to;
         copiesOf(sources[a]!)[to] = 1;
         copiesOf(targets[a]!)[to] = 1;
         loads[p] -= candidate.weight;
         loads[to] += candidate.weight;
+        movedWeight += candidate.weight;
       }
       moved++;
     }
-    if (moved === 0 || loads[p]! > limit) stuck[p] = 1;
+    if (moved === 0) stuck[p] = 1;
   }
   return result();
 }
