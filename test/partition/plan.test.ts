@@ -279,6 +279,21 @@ describe('partitionGraphForAlgorithm (the facade)', () => {
     expect(parts).toEqual([...modelLoads(assignment, graph, model)]);
   });
 
+  it('empty, edgeless, tiny and self-loop graphs with every strategy and balance, k = 1 and k > n', () => {
+    const tiny = [graphOf(0, []), graphOf(5, []), graphOf(3, [[0, 1], [2, 1], [1, 0]]), graphOf(1, [[0, 0], [0, 0]])];
+    for (const g of tiny) {
+      for (const strategy of ['auto', 'edge-cut', 'vertex-cut', 'hybrid'] as const) {
+        for (const k of [1, 8]) {
+          for (const balance of ['load', 'vertices', 'arcs'] as const) {
+            const result = partitionGraphForAlgorithm(g, 'pagerank', k, { strategy, balance });
+            expect(result.partitions).toHaveLength(k);
+            checkPlan(g, result.assignment, result.plan);
+          }
+        }
+      }
+    }
+  });
+
   it('bad options name the option', () => {
     const optionOf = (run: () => unknown): string => {
       try {
