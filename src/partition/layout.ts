@@ -25,9 +25,10 @@
  *
  * Within every list entries go by ascending global id, so send list (p -> q) and receive list
  * (q <- p) name the same vertices element for element: a message is a plain array of values, no
- * ids on the wire. Building is O(n + m + k + R) time (R = replicas) with two stable counting sorts;
- * memory is one Int32 per arc for the owners, the lists (2R + n + m words) and O(k) per partition
- * for nothing more than its peers.
+ * ids on the wire. Building is O(n + m + k + R) time (R = Σ replicas) with stable counting sorts.
+ * Memory kept: n + m + 3R words (local ids, arcs, lists) plus the arc owners (m words, derived
+ * for an edge-cut); transient: the reversed arcs (3m words) and the replica records (about 7R
+ * words). Each partition's `arcs` is a view of one shared array (grouped by owner).
  */
 import { ResourceError, ErrorCode } from '../errors.js';
 import { reverseArcs } from './metrics.js';
@@ -166,10 +167,10 @@ export function buildPartitionPlan(graph: ArcTopology, assignment: PartitionAssi
       localToGlobal: new Uint32Array(masterCount + replicaCount),
       arcs: arcsByPart.subarray(arcStart[p]!, arcStart[p + 1]!),
       sendPeers: EMPTY,
-      sendOffsets: ZERO,
+      sendOffsets: new Uint32Array(1),
       sendLocal: EMPTY,
       receivePeers: EMPTY,
-      receiveOffsets: ZERO,
+      receiveOffsets: new Uint32Array(1),
       receiveLocal: EMPTY,
     });
   }
@@ -213,8 +214,8 @@ export function buildPartitionPlan(graph: ArcTopology, assignment: PartitionAssi
   return { k, strategy, n, m, vertexOwner, arcOwner, masterLocal, parts, replicaTotal };
 }
 
+// zero-length, so sharing it between partitions and plans cannot leak a write
 const EMPTY = new Uint32Array(0);
-const ZERO = new Uint32Array(1);
 
 function identity(length: number): Uint32Array {
   const order = new Uint32Array(length);
