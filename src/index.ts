@@ -26,6 +26,9 @@ export * from './partition/vertexcut.js';
 export * from './partition/layout.js';
 export * from './partition/metadata.js';
 export * from './partition/partitioner.js';
+export * from './partition/hybrid.js';
+export * from './partition/estimator.js';
+export * from './partition/balance.js';
 export { partitionEdgeCut, edgeCutLimit, EDGE_CUT_METHODS, DEFAULT_EDGE_CUT_IMBALANCE, MAX_EDGE_CUT_PARTS, type EdgeCutMethod, type EdgeCutOptions, type EdgeCutResult } from './partition/edgecut.js';
 // --- execute (single-worker runs) ---
 export * from './execute/lif.js';
