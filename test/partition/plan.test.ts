@@ -12,6 +12,7 @@ import { arcOwnersOf, checkAssignment, type PartitionAssignment } from '../../sr
 import { DistributedGraphPartitioner, edgeCutVertexWeights, partitionGraphForAlgorithm } from '../../src/partition/partitioner.js';
 import { OptionsError } from '../../src/errors.js';
 import { partitionEdgeCut } from '../../src/partition/edgecut.js';
+import { partitionHybrid } from '../../src/partition/hybrid.js';
 import { vertexCut } from '../../src/partition/vertexcut.js';
 import { Random } from '../helpers/random.js';
 
@@ -53,6 +54,8 @@ const strategies: Record<string, Strategy> = {
   'vertex-cut hdrf': (g, k, random) => vertexCut(g, 'hdrf', { k, seed: random.int(0, 1000) }),
   'vertex-cut grid': (g, k, random) => vertexCut(g, 'grid', { k, seed: random.int(0, 1000) }),
   'vertex-cut ne': (g, k, random) => vertexCut(g, 'ne', { k, seed: random.int(0, 1000) }),
+  hybrid: (g, k, random) => partitionHybrid(g, k, { seed: random.int(0, 1000) }),
+  'hybrid with a low threshold (many hubs split)': (g, k, random) => partitionHybrid(g, k, { seed: random.int(0, 1000), threshold: 1 }),
   'hybrid-shaped (arcs by target, hubs split)': (g, k, random) => {
     const vertexOwner = Int32Array.from({ length: g.n }, () => random.int(0, k - 1));
     const targets = g.outTargets;
