@@ -232,6 +232,28 @@ describe('refinement and balancing steps', () => {
       expect([...weights]).toEqual(partSizes(owner, k));
     }
   });
+
+  it('k-way FM keeps exact gains for hubs (scored from their per-part table) on a hub-heavy graph', () => {
+    const random = new Random(44);
+    const n = 600;
+    const arcs: [number, number][] = [];
+    // 4 hubs each joined to ~300 random vertices, over a sparse random background
+    for (let hub = 0; hub < 4; hub++) for (let i = 0; i < 300; i++) arcs.push([hub, random.int(4, n - 1)]);
+    for (let i = 0; i < 1200; i++) arcs.push([random.int(0, n - 1), random.int(0, n - 1)]);
+    const graph = topology(n, arcs);
+    const view = undirectedView(graph);
+    for (const k of [2, 3, 6]) {
+      const limit = unitLimit(n, k);
+      const owner = Int32Array.from({ length: n }, (_, v) => v % k);
+      const weights = Float64Array.from(partSizes(owner, k));
+      const before = cutArcs(graph, owner);
+      const gained = refineKwayFm(view, owner, weights, limit, new Prng(k), 4);
+      expect(gained).toBeGreaterThan(0);
+      expect(cutArcs(graph, owner)).toBe(before - gained);
+      expect(Math.max(...partSizes(owner, k))).toBeLessThanOrEqual(limit);
+      expect([...weights]).toEqual(partSizes(owner, k));
+    }
+  });
 });
 
 describe('partitionEdgeCut: quality', () => {
