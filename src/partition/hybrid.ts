@@ -165,6 +165,11 @@ function placeVertices(graph: ArcTopology, k: number, imbalance: number, passes:
   const partArcs = new Float64Array(k);
   const neighbours = new Float64Array(k);
   const touched = new Int32Array(k);
+  // penalty[p] = α γ c(p)^(γ−1), kept up to date as the two parts a move touches change
+  const penalty = new Float64Array(k);
+  const refresh = (p: number): void => {
+    penalty[p] = alpha * GAMMA * Math.pow((partVertices[p]! + arcToVertex * partArcs[p]!) / 2, GAMMA - 1);
+  };
 
   for (let pass = 0; pass < passes; pass++) {
     for (let i = 0; i < n; i++) {
@@ -174,6 +179,7 @@ function placeVertices(graph: ArcTopology, k: number, imbalance: number, passes:
       if (previous >= 0) {
         partVertices[previous]--;
         partArcs[previous] -= load;
+        refresh(previous);
       }
       let touchedCount = 0;
       const count = (y: number): void => {
@@ -189,8 +195,7 @@ function placeVertices(graph: ArcTopology, k: number, imbalance: number, passes:
       for (let p = 0; p < k; p++) {
         const fits = partArcs[p]! + load <= capacity;
         if (bestFits && !fits) continue;
-        const composite = (partVertices[p]! + arcToVertex * partArcs[p]!) / 2;
-        const score = neighbours[p]! - alpha * GAMMA * Math.pow(composite, GAMMA - 1);
+        const score = neighbours[p]! - penalty[p]!;
         // a part that fits beats one that does not; then the score; then (nothing fits) the lighter part
         const better =
           best < 0 ||
@@ -206,6 +211,7 @@ function placeVertices(graph: ArcTopology, k: number, imbalance: number, passes:
       place[v] = best;
       partVertices[best]++;
       partArcs[best] += load;
+      refresh(best);
     }
   }
 }

@@ -9,6 +9,7 @@ import {
   expectedParts,
   locality,
   randomPlacementFigures,
+  sampledClustering,
   selectOptimalStrategy,
   synthesizeProfile,
   type StrategyEstimate,
@@ -101,6 +102,27 @@ describe('CommunicationEstimator: the model', () => {
     expect(locality(road, 8)).toBeLessThan(0.1);
     expect(locality(email, 8)).toBeGreaterThan(2 * locality(road, 8));
     expect(locality(email, 1)).toBe(0);
+  });
+
+  it('sampled clustering: 1 on a clique, 0 on a star and a cycle, deterministic', () => {
+    const clique = graphOf(6, [0, 1, 2, 3, 4, 5].flatMap((u) => [0, 1, 2, 3, 4, 5].filter((v) => v !== u).map((v): [number, number] => [u, v])));
+    const star = graphOf(9, [1, 2, 3, 4, 5, 6, 7, 8].map((leaf): [number, number] => [0, leaf]));
+    const cycle = graphOf(10, Array.from({ length: 10 }, (_, i): [number, number] => [i, (i + 1) % 10]));
+    expect(sampledClustering(clique)).toBe(1);
+    expect(sampledClustering(star)).toBe(0);
+    expect(sampledClustering(cycle)).toBe(0);
+    expect(sampledClustering(graphOf(3, []))).toBe(0);
+    const email = loadGraph(host, 'test/fixtures/data/email_eu_core.el');
+    expect(sampledClustering(email)).toBe(sampledClustering(email));
+  });
+
+  it('locality with clustering: a clustered small world keeps less of the random cut than a random graph with the same degrees', () => {
+    const facebook = loadGraph(host, 'test/fixtures/data/facebook.el.gz');
+    const analysis = analyzeGraphStructure(facebook);
+    const profile = degreeProfile(facebook);
+    expect(profile.clustering).toBeGreaterThan(0.5); // measured 0.593 (networkx average clustering: 0.606)
+    const unclustered = { ...profile, clustering: 0.01 };
+    expect(locality(analysis, 8, profile)).toBeLessThan(0.8 * locality(analysis, 8, unclustered));
   });
 
   it('exact figures on hand-counted plans', () => {
