@@ -5,48 +5,7 @@
 import { WasmHost, type HostOptions } from './memory/host.js';
 import { loadKernelModule } from './platform/browser.js';
 
-export * from './errors.js';
-export * from './memory/host.js';
-export * from './memory/layout.js';
-export * from './input/graph.js';
-export * from './execute/types.js';
-// --- input (parsers) ---
-export * from './input/parse.js';
-export { parseNeuronTable, type NeuronTableOptions } from './input/neurons.js';
-export * from './input/graphology.js';
-export { MAX_LINE_BYTES } from './input/lines.js';
-export { saveGraphSnapshot, parseGraphSnapshot, readSnapshotName, SNAPSHOT_FORMAT_VERSION, SNAPSHOT_IDENTIFIER } from './input/snapshot.js';
-// --- analyse ---
-export * from './analyse/analyse.js';
-// --- partition ---
-export * from './partition/plan.js';
-export * from './partition/metrics.js';
-export * from './partition/vertexcut.js';
-export * from './partition/layout.js';
-export * from './partition/metadata.js';
-export * from './partition/partitioner.js';
-export * from './partition/hybrid.js';
-export * from './partition/estimator.js';
-export * from './partition/balance.js';
-export { partitionEdgeCut, edgeCutLimit, EDGE_CUT_METHODS, DEFAULT_EDGE_CUT_IMBALANCE, MAX_EDGE_CUT_PARTS, type EdgeCutMethod, type EdgeCutOptions, type EdgeCutResult } from './partition/edgecut.js';
-// --- execute (single-worker runs) ---
-export * from './execute/lif.js';
-export { runAlgorithm } from './execute/single.js';
-export { runPagerank } from './execute/pagerank.js';
-export { runBfs, type BfsOptions } from './execute/bfs.js';
-export { runSssp, checkNonNegativeWeights } from './execute/sssp.js';
-export { runWcc, CHUNK_ARCS, type WccOptions } from './execute/wcc.js';
-export { graphKernels, warmUpKernels, type GraphKernels } from './execute/kernels.js';
-export { DEFAULT_DAMPING, DEFAULT_ITERATIONS, DEFAULT_SOURCE, DEFAULT_TOLERANCE } from './execute/options.js';
-// --- generate ---
-export { generateRmat, MAX_INT_WEIGHT, type RmatOptions, type GeneratedWeights } from './generate/rmat.js';
-export { generateErdosRenyi, type ErdosRenyiParameters } from './generate/er.js';
-export * from './generate/prng.js';
-export * from './generate/brunel.js';
-export * from './generate/cuba.js';
-// --- oracle ---
-export * from './oracle/lif.js';
-export { exactSumOracle, pagerankOracle, pagerankNaive, bfsOracle, ssspOracle, wccOracle, type OracleArcs } from './oracle/index.js';
+export * from './library.js';
 
 export async function createHost(options: HostOptions & { wasmUrl?: URL | string } = {}): Promise<WasmHost> {
   return new WasmHost(await loadKernelModule(options.wasmUrl), options);
