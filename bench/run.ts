@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: every benchmark stage in turn, then the headline numbers.
  *
- *   node --import tsx bench/run.ts [--quick] [pagerank] [lif] [load] [partition]
+ *   node --import tsx bench/run.ts [--quick] [pagerank] [lif] [load] [partition] [replication] [select] [scale]
+ *
+ * `scale` (R-MAT scale 22, several minutes) runs only when named.
  *
  * Each stage saves bench/results/<stage>.json (bench/results/<stage>.quick.json with --quick),
  * holding the machine (CPU model and count, Node version, date), the figures and the ratios.
@@ -14,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { machine, save, si, type Headline, type StageOptions, type StageResult } from './common.js';
 
 /** The stages, in the order they run; each runs in its own process (bench/stage.ts). */
-const STAGES = ['pagerank', 'lif', 'load', 'partition'] as const;
+const STAGES = ['pagerank', 'lif', 'load', 'partition', 'replication', 'select'] as const;
+/** Stages run only when named (`npm run bench -- scale`): too long for the default run. */
+const OPT_IN_STAGES = ['scale'] as const;
 const STAGE_SCRIPT = fileURLToPath(new URL('./stage.ts', import.meta.url));
 
 /** Run a stage in a fresh Node process: its logs go to our stderr, its headlines come back as JSON. */
@@ -35,13 +39,15 @@ function format(headline: Headline): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const unknown = args.filter((arg) => arg !== '--quick' && !(STAGES as readonly string[]).includes(arg));
+  const known: readonly string[] = [...STAGES, ...OPT_IN_STAGES];
+  const unknown = args.filter((arg) => arg !== '--quick' && !known.includes(arg));
   if (unknown.length > 0) {
-    process.stderr.write(`bench: unknown argument ${unknown.join(' ')} (known: --quick ${STAGES.join(' ')})\n`);
+    process.stderr.write(`bench: unknown argument ${unknown.join(' ')} (known: --quick ${known.join(' ')})\n`);
     process.exit(2);
   }
   const options: StageOptions = { quick: args.includes('--quick') };
-  const selected = STAGES.filter((name) => args.length === 0 || args.includes(name) || args.every((arg) => arg === '--quick'));
+  const defaults = args.every((arg) => arg === '--quick');
+  const selected = known.filter((name) => (defaults && (STAGES as readonly string[]).includes(name)) || args.includes(name));
   const started = performance.now();
   const results: StageResult[] = [];
   const failures: { stage: string; error: string }[] = [];

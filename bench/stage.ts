@@ -11,6 +11,9 @@ export const STAGES: Record<string, () => Promise<{ run(options: StageOptions): 
   lif: () => import('./lif.js'),
   load: () => import('./load.js'),
   partition: () => import('./partition.js'),
+  replication: () => import('./replication.js'),
+  select: () => import('./select.js'),
+  scale: () => import('./scale.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);
