@@ -17,6 +17,7 @@
  */
 import * as flatbuffers from 'flatbuffers';
 import { ErrorCode, InputError } from '../errors.js';
+import { addTypedVector, checksumOf, fieldPosition, hex, readString } from '../flatbuffers.js';
 import type { WasmHost } from '../memory/host.js';
 import {
   DELAY_CONSTANT,
@@ -30,7 +31,6 @@ import {
   WEIGHT_UNIT,
 } from '../memory/layout.js';
 import { DelayKind, GraphSnapshot, WeightKind } from '../generated/graph_generated.js';
-import { crc32 } from './crc32.js';
 import { MAX_VERTICES, NEURON_RANGES, NeuromorphicGraph, type DelayType, type GraphRegions, type WeightType } from './graph.js';
 
 /** The snapshot format this code writes and the only one it reads. */
@@ -131,53 +131,12 @@ export function saveGraphSnapshot(graph: NeuromorphicGraph): Uint8Array {
   return bytes;
 }
 
-/** Append a typed array as a FlatBuffers vector with one bulk copy; returns its offset. */
-function addTypedVector(builder: flatbuffers.Builder, array: TypedArray): number {
-  const size = array.BYTES_PER_ELEMENT;
-  builder.startVector(size, array.length, size);
-  // The builder writes back to front; `space` is where the next bytes end. It is private in the
-  // typings, and it is exactly what createByteVector uses: reach it the same way.
-  const inner = builder as unknown as { space: number };
-  inner.space -= array.byteLength;
-  builder.dataBuffer().bytes().set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), inner.space);
-  return builder.endVector();
-}
-
 function weightKindOf(type: WeightType): WeightKind {
   return type === WEIGHT_I32 ? WeightKind.I32 : type === WEIGHT_F64 ? WeightKind.F64 : WeightKind.Unit;
 }
 
 function delayKindOf(type: DelayType): DelayKind {
   return type === DELAY_U8 ? DelayKind.U8 : type === DELAY_U16 ? DelayKind.U16 : DelayKind.Constant;
-}
-
-/** CRC-32 of `bytes` with the four checksum bytes at `at` read as zero. */
-function checksumOf(bytes: Uint8Array, at: number): number {
-  let crc = crc32(bytes.subarray(0, at));
-  crc = crc32(new Uint8Array(4), crc);
-  return crc32(bytes.subarray(at + 4), crc);
-}
-
-/**
- * Absolute byte position of a root-table field, or -1 when absent. Checks that the root table,
- * its vtable and the field's entry lie inside the buffer; returns -2 when they do not.
- */
-function fieldPosition(bytes: Uint8Array, slot: number): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const length = bytes.length;
-  if (length < 8) return -2;
-  const table = view.getUint32(0, true);
-  if (table + 4 > length || table % 4 !== 0) return -2;
-  const vtable = table - view.getInt32(table, true);
-  if (vtable < 0 || vtable + 4 > length || vtable % 2 !== 0) return -2;
-  const vtableBytes = view.getUint16(vtable, true);
-  const tableBytes = view.getUint16(vtable + 2, true);
-  if (vtableBytes < 4 || vtable + vtableBytes > length || table + tableBytes > length) return -2;
-  if (slot + 2 > vtableBytes) return -1;
-  const relative = view.getUint16(vtable + slot, true);
-  if (relative === 0) return -1;
-  if (relative >= tableBytes) return -2;
-  return table + relative;
 }
 
 /**
@@ -245,7 +204,7 @@ export function parseGraphSnapshot(host: WasmHost, input: Uint8Array, name: stri
   // The stored name is checked (valid UTF-8 inside the buffer) but the graph is named by the caller,
   // as the text loaders name it: by its path, which is what error messages downstream should show.
   const nameAt = position(SLOT.name, 'name', 4);
-  if (nameAt >= 0) readName(bytes, view, nameAt, fail);
+  if (nameAt >= 0) readString(bytes, view, nameAt, 'name', fail);
 
   // Typed views straight onto the snapshot bytes (validated above, so in bounds and aligned).
   type Ctor<T> = { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
@@ -397,28 +356,12 @@ export function readSnapshotName(host: WasmHost, bytes: Uint8Array): string | nu
   const aligned = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
   const at = fieldPosition(aligned, SLOT.name);
   if (at < 0) return null;
-  return readName(aligned, new DataView(aligned.buffer, aligned.byteOffset, aligned.byteLength), at, () => {
+  return readString(aligned, new DataView(aligned.buffer, aligned.byteOffset, aligned.byteLength), at, 'name', () => {
     throw new Error('unreachable: validated above');
   });
 }
 
-function hex(value: number): string {
-  return `0x${value.toString(16).padStart(8, '0')}`;
-}
-
 type Fail = (problem: string, field?: string) => never;
-
-function readName(bytes: Uint8Array, view: DataView, at: number, fail: Fail): string {
-  const header = at + view.getUint32(at, true);
-  if (header + 4 > bytes.length) fail('name lies outside the buffer', 'name');
-  const count = view.getUint32(header, true);
-  if (header + 4 + count > bytes.length) fail('name runs past the end of the buffer', 'name');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(header + 4, header + 4 + count));
-  } catch {
-    return fail('name is not valid UTF-8', 'name');
-  }
-}
 
 function checkOffsets(offsets: Uint32Array, m: number, field: string, fail: Fail): void {
   if (offsets[0] !== 0) fail(`first offset is ${offsets[0]}, expected 0`, field);

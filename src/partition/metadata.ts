@@ -18,9 +18,10 @@
  */
 import * as flatbuffers from 'flatbuffers';
 import { ErrorCode, InputError } from '../errors.js';
+import { addTypedVector, checksumOf, fieldPosition, hex, readString } from '../flatbuffers.js';
+import { crc32 } from '../input/crc32.js';
 import { PartitionMetadata as Table, Strategy } from '../generated/partition_generated.js';
 import { GraphFingerprint as FingerprintStruct, QualityFigures as QualityStruct } from '../generated/partition_generated.js';
-import { crc32 } from '../input/crc32.js';
 import type { PartitionQuality } from './metrics.js';
 import { PARTITION_STRATEGIES, type ArcTopology, type PartitionAssignment, type PartitionStrategy } from './plan.js';
 
@@ -163,50 +164,6 @@ export function savePartitionMetadata(input: SaveMetadataInput): Uint8Array {
   return bytes;
 }
 
-/** Append a typed array as a FlatBuffers vector with one bulk copy (as src/input/snapshot.ts does). */
-function addTypedVector(builder: flatbuffers.Builder, array: Int32Array): number {
-  const size = array.BYTES_PER_ELEMENT;
-  builder.startVector(size, array.length, size);
-  // `space` is private in the typings; it is what createByteVector moves (see snapshot.ts).
-  const inner = builder as unknown as { space: number };
-  inner.space -= array.byteLength;
-  builder.dataBuffer().bytes().set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), inner.space);
-  return builder.endVector();
-}
-
-/** CRC-32 of `bytes` with the four checksum bytes at `at` read as zero. */
-function checksumOf(bytes: Uint8Array, at: number): number {
-  let crc = crc32(bytes.subarray(0, at));
-  crc = crc32(new Uint8Array(4), crc);
-  return crc32(bytes.subarray(at + 4), crc);
-}
-
-/**
- * Absolute position of a root-table field: −1 when absent, −2 when the root table, its vtable or
- * the field's entry do not lie inside the buffer.
- */
-function fieldPosition(bytes: Uint8Array, slot: number): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const length = bytes.length;
-  if (length < 8) return -2;
-  const table = view.getUint32(0, true);
-  if (table + 4 > length || table % 4 !== 0) return -2;
-  const vtable = table - view.getInt32(table, true);
-  if (vtable < 0 || vtable + 4 > length || vtable % 2 !== 0) return -2;
-  const vtableBytes = view.getUint16(vtable, true);
-  const tableBytes = view.getUint16(vtable + 2, true);
-  if (vtableBytes < 4 || vtable + vtableBytes > length || table + tableBytes > length) return -2;
-  if (slot + 2 > vtableBytes) return -1;
-  const relative = view.getUint16(vtable + slot, true);
-  if (relative === 0) return -1;
-  if (relative >= tableBytes) return -2;
-  return table + relative;
-}
-
-function hex(value: number): string {
-  return `0x${value.toString(16).padStart(8, '0')}`;
-}
-
 /**
  * Read and validate partition metadata (see the module comment for the checks). With `graph`,
  * also check that it is the graph the partition was made for. `name` (a path) labels errors.
@@ -314,23 +271,9 @@ export function loadPartitionMetadata(input: Uint8Array, graph?: ArcTopology, na
   return { formatVersion, k, strategy: strategy!, algorithm, seed, fingerprint, quality, assignment: { k, strategy: strategy!, vertexOwner, arcOwner } };
 }
 
-type Fail = (problem: string, field?: string) => never;
-
 function checkOwners(owners: Int32Array, k: number, what: string, field: string, misfit: (problem: string, field: string) => never): void {
   for (let i = 0; i < owners.length; i++) {
     const p = owners[i]!;
     if (!(p >= 0 && p < k)) misfit(`${what} ${i}: owner ${p} is not a partition in [0, ${k})`, field);
-  }
-}
-
-function readString(bytes: Uint8Array, view: DataView, at: number, field: string, fail: Fail): string {
-  const header = at + view.getUint32(at, true);
-  if (header + 4 > bytes.length) fail('string lies outside the buffer', field);
-  const count = view.getUint32(header, true);
-  if (header + 4 + count > bytes.length) fail('string runs past the end of the buffer', field);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(header + 4, header + 4 + count));
-  } catch {
-    return fail('string is not valid UTF-8', field);
   }
 }
