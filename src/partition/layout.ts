@@ -31,7 +31,7 @@
  * words). Each partition's `arcs` is a view of one shared array (grouped by owner).
  */
 import { ResourceError, ErrorCode } from '../errors.js';
-import { reverseArcs } from './metrics.js';
+import { reverseArcs, vertexCopies } from './metrics.js';
 import { arcOwnersOf, checkPartitionCount, partitionBug, type ArcTopology, type PartitionAssignment, type PartitionStrategy } from './plan.js';
 
 /** One partition as a local graph (see the module comment for the layout). */
@@ -83,40 +83,20 @@ export function buildPartitionPlan(graph: ArcTopology, assignment: PartitionAssi
   }
   const arcOwner = arcOwnersOf(assignment, graph);
   const offsets = graph.outOffsets;
-  const { inOffsets, inOwners } = reverseArcs(graph, arcOwner);
+  const reverse = reverseArcs(graph, arcOwner);
+  const { inOffsets, inOwners } = reverse;
 
-  // 1. Replica parts of each vertex, as a CSR over vertices (ascending v, parts in discovery order).
-  // lastSeen[p] = v + 1 once p was counted for v (the stamp trick of metrics.vertexCopies). Two
-  // passes, counting then filling, rather than one growing list.
+  // 1. Replica parts of each vertex, as (vertex, part) records in ascending vertex order, parts in
+  // discovery order. metrics.vertexCopies counts them (copies - 1 replicas per vertex), then one
+  // pass with the same stamp trick fills them: lastSeen[p] = v + 1 once p was seen for v.
+  const copies = vertexCopies(assignment, graph, reverse, arcOwner);
+  let replicaCount = 0;
+  for (let v = 0; v < n; v++) replicaCount += copies[v]! - 1;
   const lastSeen = new Int32Array(k);
-  const replicaOffsets = new Uint32Array(n + 1);
-  for (let v = 0; v < n; v++) {
-    const stamp = v + 1;
-    lastSeen[vertexOwner[v]!] = stamp;
-    let count = 0;
-    const outEnd = offsets[v + 1]!;
-    for (let a = offsets[v]!; a < outEnd; a++) {
-      const p = arcOwner[a]!;
-      if (lastSeen[p] !== stamp) {
-        lastSeen[p] = stamp;
-        count++;
-      }
-    }
-    const inEnd = inOffsets[v + 1]!;
-    for (let i = inOffsets[v]!; i < inEnd; i++) {
-      const p = inOwners![i]!;
-      if (lastSeen[p] !== stamp) {
-        lastSeen[p] = stamp;
-        count++;
-      }
-    }
-    replicaOffsets[v + 1] = replicaOffsets[v]! + count;
-  }
-  const replicaTotal = replicaOffsets[n]!;
+  const replicaTotal = replicaCount;
   // the replica part of each record; records are (vertex, replica part) pairs in ascending vertex
   const replicaParts = new Uint32Array(replicaTotal);
   const recordVertex = new Uint32Array(replicaTotal);
-  lastSeen.fill(0);
   let cursor = 0;
   for (let v = 0; v < n; v++) {
     const stamp = v + 1;
