@@ -90,10 +90,9 @@ export function buildPartitionPlan(graph: ArcTopology, assignment: PartitionAssi
   // discovery order. metrics.vertexCopies counts them (copies - 1 replicas per vertex), then one
   // pass with the same stamp trick fills them: lastSeen[p] = v + 1 once p was seen for v.
   const copies = vertexCopies(assignment, graph, reverse, arcOwner);
-  let replicaCount = 0;
-  for (let v = 0; v < n; v++) replicaCount += copies[v]! - 1;
+  let replicaTotal = 0;
+  for (let v = 0; v < n; v++) replicaTotal += copies[v]! - 1;
   const lastSeen = new Int32Array(k);
-  const replicaTotal = replicaCount;
   // the replica part of each record; records are (vertex, replica part) pairs in ascending vertex
   const replicaParts = new Uint32Array(replicaTotal);
   const recordVertex = new Uint32Array(replicaTotal);
