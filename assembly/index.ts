@@ -100,3 +100,28 @@ export function wcc_finalize(parent: usize, labels: usize, n: u32): u32 {
 
 // --- LIF (kernels/lif.ts, owned by the LIF engineer) ---
 export * from './kernels/lif';
+
+// --- edge-cut refinement (kernels/refine.ts, owned by the partitioner) ---
+import { refineBoundary, refineKwayPass } from './kernels/refine';
+export function refine_boundary(offsets: usize, targets: usize, owner: usize, n: u32, list: usize): u32 {
+  return refineBoundary(offsets, targets, owner, n, list);
+}
+export function refine_kway_pass(
+  offsets: usize,
+  targets: usize,
+  edgeWeights: usize,
+  vertexWeights: usize,
+  owner: usize,
+  partWeight: usize,
+  connection: usize,
+  touched: usize,
+  list: usize,
+  count: u32,
+  next: usize,
+  queued: usize,
+  pass: i32,
+  limit: f64,
+  stats: usize,
+): u32 {
+  return refineKwayPass(offsets, targets, edgeWeights, vertexWeights, owner, partWeight, connection, touched, list, count, next, queued, pass, limit, stats);
+}

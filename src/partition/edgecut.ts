@@ -21,6 +21,7 @@
  */
 import { ErrorCode, OptionsError, ResourceError } from '../errors.js';
 import { Prng } from '../generate/prng.js';
+import type { WasmHost } from '../memory/host.js';
 import { coarsen } from './multilevel/coarsen.js';
 import { initialPartition } from './multilevel/initial.js';
 import { balanceKway, refineKway, refineKwayFm } from './multilevel/refine.js';
@@ -127,7 +128,7 @@ export function edgeCutLimit(vertexWeights: Float64Array, total: number, k: numb
 }
 
 /** The multilevel scheme on a prepared view. Returns owners and the vertex count of each level. */
-function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: number, random: Prng, tries: number, passes: number): { owner: Int32Array; levels: number[] } {
+function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: number, random: Prng, tries: number, passes: number, host: WasmHost | undefined): { owner: Int32Array; levels: number[] } {
   // METIS's k-way driver coarsens to max(n / (20 log2 k), 30 k): the initial partition, itself a
   // multilevel recursive bisection, sees a graph big enough to hold a good cut.
   const coarsenTo = Math.max(Math.floor(view.n / (20 * Math.max(1, Math.log2(k)))), 30 * k);
@@ -149,7 +150,7 @@ function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: nu
     const candidate = initialPartition(graph, k, slack, tries, random);
     const candidateWeights = partWeights(graph, candidate, k);
     balanceKway(graph, candidate, candidateWeights, limit, random);
-    refineKway(graph, candidate, candidateWeights, limit, random, passes);
+    refineKway(graph, candidate, candidateWeights, limit, random, passes, host);
     let over = 0;
     for (let p = 0; p < k; p++) over += Math.max(0, candidateWeights[p]! - limit);
     const cut = weightedCut(graph, candidate);
@@ -173,7 +174,7 @@ function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: nu
     graph = finer;
     balanceKway(graph, owner, weights, limit, random);
     // greedy passes take the easy gains cheaply; FM then climbs out of the minimum they stop in
-    refineKway(graph, owner, weights, limit, random, passes);
+    refineKway(graph, owner, weights, limit, random, passes, host);
     refineKwayFm(graph, owner, weights, limit, random, KWAY_FM_PASSES);
   }
   return { owner, levels: graphs.map((g) => g.n) };
@@ -187,11 +188,14 @@ function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: nu
 export function partitionEdgeCut(graph: ArcTopology, k: number, options: EdgeCutOptions = {}): EdgeCutResult {
   const checked = checkOptions(graph, k, options);
   const view = undirectedView(graph, checked.vertexWeights);
-  return partitionView(view, k, checked);
+  // A NeuromorphicGraph carries its WasmHost: refinement then runs in the kernels. A bare
+  // ArcTopology takes the TypeScript path, which gives the same owners (the kernels' oracle).
+  const host = (graph as { host?: WasmHost }).host;
+  return partitionView(view, k, checked, host);
 }
 
 /** partitionEdgeCut after its options were checked and the undirected view built. */
-function partitionView(view: WeightedGraph, k: number, options: EdgeCutOptions): EdgeCutResult {
+function partitionView(view: WeightedGraph, k: number, options: EdgeCutOptions, host?: WasmHost): EdgeCutResult {
   const seed = options.seed ?? 1;
   const imbalance = options.imbalance ?? DEFAULT_EDGE_CUT_IMBALANCE;
   const method = options.method ?? 'multilevel';
@@ -207,7 +211,7 @@ function partitionView(view: WeightedGraph, k: number, options: EdgeCutOptions):
     owner = new Int32Array(n);
     for (let v = 0; v < n; v++) owner[v] = v;
   } else if (method === 'multilevel') {
-    ({ owner, levels } = multilevel(view, k, limit, imbalance, random, options.initialTries ?? 8, options.refinePasses ?? 10));
+    ({ owner, levels } = multilevel(view, k, limit, imbalance, random, options.initialTries ?? 8, options.refinePasses ?? 10, host));
   } else {
     let order: Int32Array;
     if (options.shuffle) {

@@ -19,6 +19,7 @@
  * vertex costs O(degree) whatever k is.
  */
 import type { Prng } from '../../generate/prng.js';
+import type { WasmHost } from '../../memory/host.js';
 import { GainHeap } from './heap.js';
 import { randomOrder, type WeightedGraph } from './weighted.js';
 
@@ -67,8 +68,14 @@ class Connections {
  * visits the boundary vertices; each later pass only the vertices that moved and their
  * neighbours (nothing else changed its connections), so a pass costs the boundary, not the
  * graph. Stops after `passes` passes or when a pass gains nothing. Returns the number of moves.
+ * With a `host`, each pass runs in WebAssembly (refineKwayOnHost); without one, here: this path is
+ * the oracle the kernel is tested against (same seed, same owners).
  */
-export function refineKway(graph: WeightedGraph, owner: Int32Array, partWeight: Float64Array, limit: number, random: Prng, passes: number): number {
+export function refineKway(graph: WeightedGraph, owner: Int32Array, partWeight: Float64Array, limit: number, random: Prng, passes: number, host?: WasmHost): number {
+  if (host) {
+    warmUpRefine(host);
+    return refineKwayOnHost(host, graph, owner, partWeight, limit, random, passes);
+  }
   const { n, offsets, targets, vertexWeights } = graph;
   const k = partWeight.length;
   const connections = new Connections(k);
@@ -146,6 +153,126 @@ export function refineKway(graph: WeightedGraph, owner: Int32Array, partWeight: 
     count = nextCount;
   }
   return total;
+}
+
+/** The refinement kernels of build/neuromesh.wasm (assembly/kernels/refine.ts; assembly/ABI.md). */
+interface RefineKernels {
+  refine_boundary(offsets: number, targets: number, owner: number, n: number, list: number): number;
+  refine_kway_pass(
+    offsets: number,
+    targets: number,
+    edgeWeights: number,
+    vertexWeights: number,
+    owner: number,
+    partWeight: number,
+    connection: number,
+    touched: number,
+    list: number,
+    count: number,
+    next: number,
+    queued: number,
+    pass: number,
+    limit: number,
+    stats: number,
+  ): number;
+}
+
+/** Compiled code is per module: warming once per module suffices (src/execute/kernels.ts). */
+const warmed = new WeakSet<WebAssembly.Module>();
+const WARM_VERTICES = 256;
+const WARM_ROUNDS = 300;
+
+/**
+ * Run the pass kernel WARM_ROUNDS times on a ring of WARM_VERTICES vertices split in two parts,
+ * so that V8 tiers it up before the first real level (one long call would stay in the baseline
+ * tier). Scratch is released afterwards.
+ */
+function warmUpRefine(host: WasmHost): void {
+  if (warmed.has(host.module)) return;
+  warmed.add(host.module);
+  const n = WARM_VERTICES;
+  const offsets = new Int32Array(n + 1);
+  const targets = new Int32Array(2 * n);
+  for (let v = 0; v < n; v++) {
+    offsets[v + 1] = 2 * (v + 1);
+    targets[2 * v] = (v + n - 1) % n;
+    targets[2 * v + 1] = (v + 1) % n;
+  }
+  const graph: WeightedGraph = { n, offsets, targets, edgeWeights: new Int32Array(2 * n).fill(1), vertexWeights: new Float64Array(n).fill(1), totalVertexWeight: n };
+  const owner = new Int32Array(n);
+  for (let round = 0; round < WARM_ROUNDS; round++) {
+    for (let v = 0; v < n; v++) owner[v] = (v * 7 + round) % 3 === 0 ? 1 : 0;
+    const weights = new Float64Array(2);
+    for (let v = 0; v < n; v++) weights[owner[v]!]++;
+    refineKwayOnHost(host, graph, owner, weights, n, null, 1);
+  }
+}
+
+/**
+ * refineKway with each pass run by the `refine_kway_pass` kernel over copies of the level's
+ * arrays in the host's arena (released before returning). The seeded shuffle between passes stays
+ * here, drawing the same numbers as refineKway, so the owners are bit for bit the TS path's.
+ * `random` null (warm-up only) leaves the lists unshuffled.
+ */
+function refineKwayOnHost(host: WasmHost, graph: WeightedGraph, owner: Int32Array, partWeight: Float64Array, limit: number, random: Prng | null, passes: number): number {
+  const kernels = host.exports as unknown as RefineKernels;
+  const { n } = graph;
+  const k = partWeight.length;
+  const mark = host.arena.mark();
+  try {
+    const copyInt = (array: Int32Array): number => {
+      const at = host.allocArray(Int32Array, array.length);
+      host.view(Int32Array, at, array.length).set(array);
+      return at;
+    };
+    const copyFloat = (array: Float64Array): number => {
+      const at = host.allocArray(Float64Array, array.length);
+      host.view(Float64Array, at, array.length).set(array);
+      return at;
+    };
+    const offsetsAt = copyInt(graph.offsets);
+    const targetsAt = copyInt(graph.targets);
+    const edgeWeightsAt = copyInt(graph.edgeWeights);
+    const vertexWeightsAt = copyFloat(graph.vertexWeights);
+    const ownerAt = copyInt(owner);
+    const partWeightAt = copyFloat(partWeight);
+    const connectionAt = host.allocArray(Float64Array, k);
+    const touchedAt = host.allocArray(Int32Array, k);
+    let listAt = host.allocArray(Int32Array, n);
+    let nextAt = host.allocArray(Int32Array, n);
+    const queuedAt = host.allocArray(Int32Array, n);
+    const statsAt = host.allocArray(Float64Array, 2);
+    // views only after the last allocation: a growing memory gets a new buffer
+    host.view(Float64Array, connectionAt, k).fill(0);
+    host.view(Int32Array, queuedAt, n).fill(0);
+    const stats = host.view(Float64Array, statsAt, 2);
+    let count = kernels.refine_boundary(offsetsAt, targetsAt, ownerAt, n, listAt);
+    let total = 0;
+    for (let pass = 1; pass <= passes && count > 0; pass++) {
+      if (random) {
+        const list = host.view(Int32Array, listAt, count);
+        for (let i = count - 1; i > 0; i--) {
+          const j = random.nextInt(i + 1);
+          const swap = list[i]!;
+          list[i] = list[j]!;
+          list[j] = swap;
+        }
+      }
+      const nextCount = kernels.refine_kway_pass(offsetsAt, targetsAt, edgeWeightsAt, vertexWeightsAt, ownerAt, partWeightAt, connectionAt, touchedAt, listAt, count, nextAt, queuedAt, pass, limit, statsAt);
+      const moved = stats[0]!;
+      total += moved;
+      if (moved === 0 || stats[1] === 0) break;
+      const swap = listAt;
+      listAt = nextAt;
+      nextAt = swap;
+      count = nextCount;
+    }
+    owner.set(host.view(Int32Array, ownerAt, n));
+    partWeight.set(host.view(Float64Array, partWeightAt, k));
+    return total;
+  } finally {
+    host.arena.release(mark);
+  }
 }
 
 /** How far balancing may send a vertex, tried in this order when the previous moves nothing. */
