@@ -102,7 +102,7 @@ export function wcc_finalize(parent: usize, labels: usize, n: u32): u32 {
 export * from './kernels/lif';
 
 // --- edge-cut refinement (kernels/refine.ts, owned by the partitioner) ---
-import { refineBoundary, refineKwayPass } from './kernels/refine';
+import { bisectionFmPass, bisectionGains, refineBoundary, refineKwayPass } from './kernels/refine';
 export function refine_boundary(offsets: usize, targets: usize, owner: usize, n: u32, list: usize): u32 {
   return refineBoundary(offsets, targets, owner, n, list);
 }
@@ -124,4 +124,30 @@ export function refine_kway_pass(
   stats: usize,
 ): u32 {
   return refineKwayPass(offsets, targets, edgeWeights, vertexWeights, owner, partWeight, connection, touched, list, count, next, queued, pass, limit, stats);
+}
+export function bisection_gains(offsets: usize, targets: usize, edgeWeights: usize, side: usize, n: u32, gain: usize, degree: usize): f64 {
+  return bisectionGains(offsets, targets, edgeWeights, side, n, gain, degree);
+}
+export function bisection_fm_pass(
+  offsets: usize,
+  targets: usize,
+  edgeWeights: usize,
+  vertexWeights: usize,
+  side: usize,
+  n: u32,
+  gain: usize,
+  degree: usize,
+  locked: usize,
+  moves: usize,
+  order: usize,
+  keys0: usize,
+  values0: usize,
+  keys1: usize,
+  values1: usize,
+  max0: f64,
+  max1: f64,
+  patience: u32,
+  state: usize,
+): i32 {
+  return bisectionFmPass(offsets, targets, edgeWeights, vertexWeights, side, n, gain, degree, locked, moves, order, keys0, values0, keys1, values1, max0, max1, patience, state);
 }

@@ -1,12 +1,9 @@
-// Greedy k-way boundary refinement of a multilevel edge-cut partition, one call per pass.
-// Returns: boundary: the number of boundary vertices listed; pass: the length of the next pass's list
-//   (stats f64[2] receives moves made and cut gained).
-// Method: each listed vertex moves to the adjacent part it is most connected to when that lowers the
-//   cut, or keeps it and evens the weights, and the target stays within `limit`; the vertices that
-//   moved and their neighbours make the next list. The TS driver shuffles the list between calls.
-// Requires: undirected CSR (offsets u32[n+1], targets u32[2E], edgeWeights i32[2E]), vertexWeights
-//   f64[n], owner i32[n], partWeight f64[k], connection f64[k] all zero, touched i32[k], queued
-//   i32[n]. Cite: Karypis & Kumar, "Multilevel k-way partitioning scheme for irregular graphs" (1998).
+// Edge-cut refinement passes (multilevel/refine.ts and initial.ts are their oracles), one call a pass.
+// Returns: k-way pass: next list length (stats f64[2] = moves, gain); FM pass: 1 when to stop.
+// Method: greedy k-way boundary moves within `limit`; FM on a bisection, best gain first from two
+//   lazy max-heaps, rolled back to the best prefix. The TS driver draws the seeded visit orders.
+// Requires: undirected CSR u32 offsets/targets, i32 edgeWeights, f64 vertexWeights; scratch zeroed.
+// Cite: Karypis & Kumar, JPDC 48 (1998); Fiduccia & Mattheyses, DAC 1982.
 
 /** Write the vertices with a neighbour in another part to `list`, in id order; returns their count. */
 export function refineBoundary(offsets: usize, targets: usize, owner: usize, n: u32, list: usize): u32 {
@@ -112,4 +109,234 @@ export function refineKwayPass(
   store<f64>(stats, moved);
   store<f64>(stats + 8, gained);
   return nextCount;
+}
+
+// --- FM on a bisection (initial.ts refineBisection is the oracle), one call per pass ---
+// Heaps: binary max-heaps of (gain f64, vertex i32) pairs with lazy deletion, as heap.ts GainHeap;
+// a pass pushes at most n + 2E entries into the two together, so each region holds that many.
+
+@inline function heapPush(keys: usize, values: usize, size: u32, key: f64, value: i32): u32 {
+  let i = size;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    const parentKey = load<f64>(keys + (<usize>parent << 3));
+    if (parentKey >= key) break;
+    store<f64>(keys + (<usize>i << 3), parentKey);
+    store<i32>(values + (<usize>i << 2), load<i32>(values + (<usize>parent << 2)));
+    i = parent;
+  }
+  store<f64>(keys + (<usize>i << 3), key);
+  store<i32>(values + (<usize>i << 2), value);
+  return size + 1;
+}
+
+@inline function heapPop(keys: usize, values: usize, size: u32): u32 {
+  const last = size - 1;
+  if (last == 0) return 0;
+  const key = load<f64>(keys + (<usize>last << 3));
+  const value = load<i32>(values + (<usize>last << 2));
+  let i: u32 = 0;
+  for (;;) {
+    let child: u32 = 2 * i + 1;
+    if (child >= last) break;
+    if (child + 1 < last && load<f64>(keys + (<usize>(child + 1) << 3)) > load<f64>(keys + (<usize>child << 3))) child++;
+    const childKey = load<f64>(keys + (<usize>child << 3));
+    if (childKey <= key) break;
+    store<f64>(keys + (<usize>i << 3), childKey);
+    store<i32>(values + (<usize>i << 2), load<i32>(values + (<usize>child << 2)));
+    i = child;
+  }
+  store<f64>(keys + (<usize>i << 3), key);
+  store<i32>(values + (<usize>i << 2), value);
+  return last;
+}
+
+@inline function overweight(weight0: f64, weight1: f64, max0: f64, max1: f64): f64 {
+  return max<f64>(0, weight0 - max0) + max<f64>(0, weight1 - max1);
+}
+
+/**
+ * Exact gains (external − internal weight) and weighted degrees of every vertex of a bisection;
+ * returns the cut weight.
+ */
+export function bisectionGains(offsets: usize, targets: usize, edgeWeights: usize, side: usize, n: u32, gain: usize, degree: usize): f64 {
+  let cut: f64 = 0;
+  for (let v: u32 = 0; v < n; v++) {
+    const own = load<u8>(side + <usize>v);
+    let external: f64 = 0;
+    let internal: f64 = 0;
+    const end = load<u32>(offsets + (<usize>(v + 1) << 2));
+    for (let e = load<u32>(offsets + (<usize>v << 2)); e < end; e++) {
+      const w = <f64>load<i32>(edgeWeights + (<usize>e << 2));
+      if (load<u8>(side + <usize>load<u32>(targets + (<usize>e << 2))) == own) internal += w;
+      else external += w;
+    }
+    store<f64>(gain + (<usize>v << 3), external - internal);
+    store<f64>(degree + (<usize>v << 3), external + internal);
+    cut += external;
+  }
+  return cut / 2;
+}
+
+/**
+ * One FM pass over a bisection, in place: boundary vertices pushed in `order`, moved best gain
+ * first within the side limits, rolled back to the best prefix. state f64[3] = weight0, weight1,
+ * cut, read and written. Returns 1 when the driver should stop (the pass found nothing better).
+ */
+export function bisectionFmPass(
+  offsets: usize,
+  targets: usize,
+  edgeWeights: usize,
+  vertexWeights: usize,
+  side: usize,
+  n: u32,
+  gain: usize,
+  degree: usize,
+  locked: usize,
+  moves: usize,
+  order: usize,
+  keys0: usize,
+  values0: usize,
+  keys1: usize,
+  values1: usize,
+  max0: f64,
+  max1: f64,
+  patience: u32,
+  state: usize,
+): i32 {
+  let weight0 = load<f64>(state);
+  let weight1 = load<f64>(state + 8);
+  let cut = load<f64>(state + 16);
+  let size0: u32 = 0;
+  let size1: u32 = 0;
+  memory.fill(locked, 0, <usize>n);
+  for (let i: u32 = 0; i < n; i++) {
+    const v = load<i32>(order + (<usize>i << 2));
+    const g = load<f64>(gain + (<usize>v << 3));
+    if (g + load<f64>(degree + (<usize>v << 3)) > 0) {
+      if (load<u8>(side + <usize>v) == 0) size0 = heapPush(keys0, values0, size0, g, v);
+      else size1 = heapPush(keys1, values1, size1, g, v);
+    }
+  }
+  const startCut = cut;
+  const startOver = overweight(weight0, weight1, max0, max1);
+  let bestCut = cut;
+  let bestOver = startOver;
+  let bestMoves: u32 = 0;
+  let count: u32 = 0;
+  for (;;) {
+    // the valid top of each side's heap
+    let top0: i32 = -1;
+    while (size0 > 0) {
+      const v = load<i32>(values0);
+      if (!load<u8>(locked + <usize>v) && load<u8>(side + <usize>v) == 0 && load<f64>(keys0) == load<f64>(gain + (<usize>v << 3))) {
+        top0 = v;
+        break;
+      }
+      size0 = heapPop(keys0, values0, size0);
+    }
+    let top1: i32 = -1;
+    while (size1 > 0) {
+      const v = load<i32>(values1);
+      if (!load<u8>(locked + <usize>v) && load<u8>(side + <usize>v) == 1 && load<f64>(keys1) == load<f64>(gain + (<usize>v << 3))) {
+        top1 = v;
+        break;
+      }
+      size1 = heapPop(keys1, values1, size1);
+    }
+    const over = overweight(weight0, weight1, max0, max1);
+    let from: i32 = -1;
+    let fromGain: f64 = 0;
+    if (top0 >= 0) {
+      const w = load<f64>(vertexWeights + (<usize>top0 << 3));
+      const after = overweight(weight0 - w, weight1 + w, max0, max1);
+      // A move may not add weight above the limits, except while it reduces the excess.
+      if (!(after > 0 && after >= over)) {
+        from = 0;
+        fromGain = load<f64>(gain + (<usize>top0 << 3));
+      }
+    }
+    if (top1 >= 0) {
+      const w = load<f64>(vertexWeights + (<usize>top1 << 3));
+      const after = overweight(weight0 + w, weight1 - w, max0, max1);
+      if (!(after > 0 && after >= over)) {
+        const g = load<f64>(gain + (<usize>top1 << 3));
+        if (from < 0 || g > fromGain || (g == fromGain && weight1 > weight0)) from = 1;
+      }
+    }
+    if (from < 0) break;
+    let v: i32;
+    if (from == 0) {
+      v = top0;
+      size0 = heapPop(keys0, values0, size0);
+    } else {
+      v = top1;
+      size1 = heapPop(keys1, values1, size1);
+    }
+    const to: u8 = from == 0 ? 1 : 0;
+    store<u8>(side + <usize>v, to);
+    store<u8>(locked + <usize>v, 1);
+    store<i32>(moves + (<usize>count << 2), v);
+    count++;
+    const gainAt = gain + (<usize>v << 3);
+    const g = load<f64>(gainAt);
+    cut -= g;
+    store<f64>(gainAt, -g);
+    const w = load<f64>(vertexWeights + (<usize>v << 3));
+    if (from == 0) {
+      weight0 -= w;
+      weight1 += w;
+    } else {
+      weight1 -= w;
+      weight0 += w;
+    }
+    const end = load<u32>(offsets + (<usize>(v + 1) << 2));
+    for (let e = load<u32>(offsets + (<usize>v << 2)); e < end; e++) {
+      const u = load<i32>(targets + (<usize>e << 2));
+      const ew = <f64>load<i32>(edgeWeights + (<usize>e << 2));
+      const uAt = gain + (<usize>u << 3);
+      const uSide = load<u8>(side + <usize>u);
+      const ug = load<f64>(uAt) + (uSide == to ? -2 * ew : 2 * ew);
+      store<f64>(uAt, ug);
+      if (!load<u8>(locked + <usize>u)) {
+        if (uSide == 0) size0 = heapPush(keys0, values0, size0, ug, u);
+        else size1 = heapPush(keys1, values1, size1, ug, u);
+      }
+    }
+    const nowOver = overweight(weight0, weight1, max0, max1);
+    if (nowOver < bestOver || (nowOver == bestOver && cut < bestCut)) {
+      bestOver = nowOver;
+      bestCut = cut;
+      bestMoves = count;
+    } else if (count - bestMoves > patience) {
+      break;
+    }
+  }
+  // roll back to the best prefix
+  for (let i = <i32>count - 1; i >= <i32>bestMoves; i--) {
+    const v = load<i32>(moves + (<usize>i << 2));
+    const back: u8 = load<u8>(side + <usize>v) == 0 ? 1 : 0;
+    const w = load<f64>(vertexWeights + (<usize>v << 3));
+    if (back == 0) {
+      weight0 += w;
+      weight1 -= w;
+    } else {
+      weight1 += w;
+      weight0 -= w;
+    }
+    store<u8>(side + <usize>v, back);
+    const gainAt = gain + (<usize>v << 3);
+    store<f64>(gainAt, -load<f64>(gainAt));
+    const end = load<u32>(offsets + (<usize>(v + 1) << 2));
+    for (let e = load<u32>(offsets + (<usize>v << 2)); e < end; e++) {
+      const u = load<i32>(targets + (<usize>e << 2));
+      const ew = <f64>load<i32>(edgeWeights + (<usize>e << 2));
+      const uAt = gain + (<usize>u << 3);
+      store<f64>(uAt, load<f64>(uAt) + (load<u8>(side + <usize>u) == back ? -2 * ew : 2 * ew));
+    }
+  }
+  store<f64>(state, weight0);
+  store<f64>(state + 8, weight1);
+  store<f64>(state + 16, bestCut);
+  return bestMoves == 0 || (bestCut == startCut && bestOver == startOver) ? 1 : 0;
 }

@@ -147,7 +147,7 @@ function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: nu
   let bestCut = Infinity;
   for (let run = 0; run < INITIAL_RUNS; run++) {
     const slack = run % 2 === 0 ? imbalance : Math.pow(1 + imbalance, 1 / depth) - 1;
-    const candidate = initialPartition(graph, k, slack, tries, random);
+    const candidate = initialPartition(graph, k, slack, tries, random, host);
     const candidateWeights = partWeights(graph, candidate, k);
     balanceKway(graph, candidate, candidateWeights, limit, random);
     refineKway(graph, candidate, candidateWeights, limit, random, passes, host);

@@ -9,7 +9,8 @@
  * side limits first, then least cut. k splits as ⌊k/2⌋ and ⌈k/2⌉, with target weights in that
  * ratio, so any k works, not only powers of two.
  */
-import type { Prng } from '../../generate/prng.js';
+import { Prng } from '../../generate/prng.js';
+import type { WasmHost } from '../../memory/host.js';
 import { coarsen } from './coarsen.js';
 import { GainHeap } from './heap.js';
 import { randomOrder, type WeightedGraph } from './weighted.js';
@@ -89,7 +90,8 @@ function overweight(weight0: number, weight1: number, goal: BisectionGoal): numb
  * once, best gain first, from either side as balance allows; it stops after `patience` moves
  * without a new best and rolls back to the best state seen. Returns the final cut.
  */
-export function refineBisection(graph: WeightedGraph, side: Uint8Array, goal: BisectionGoal, random: Prng, passes: number): number {
+export function refineBisection(graph: WeightedGraph, side: Uint8Array, goal: BisectionGoal, random: Prng, passes: number, host?: WasmHost): number {
+  if (host) return refineBisectionOnHost(host, graph, side, goal, random, passes);
   const { n, offsets, targets, edgeWeights, vertexWeights } = graph;
   const gain = new Float64Array(n);
   const locked = new Uint8Array(n);
@@ -208,20 +210,128 @@ export function refineBisection(graph: WeightedGraph, side: Uint8Array, goal: Bi
   return cut;
 }
 
+/** The bisection FM kernels of build/neuromesh.wasm (assembly/kernels/refine.ts; assembly/ABI.md). */
+interface BisectionKernels {
+  bisection_gains(offsets: number, targets: number, edgeWeights: number, side: number, n: number, gain: number, degree: number): number;
+  bisection_fm_pass(
+    offsets: number,
+    targets: number,
+    edgeWeights: number,
+    vertexWeights: number,
+    side: number,
+    n: number,
+    gain: number,
+    degree: number,
+    locked: number,
+    moves: number,
+    order: number,
+    keys0: number,
+    values0: number,
+    keys1: number,
+    values1: number,
+    max0: number,
+    max1: number,
+    patience: number,
+    state: number,
+  ): number;
+}
+
+const warmed = new WeakSet<WebAssembly.Module>();
+const WARM_VERTICES = 64;
+const WARM_ROUNDS = 300;
+
+/** Tier the FM kernel up before real use (see src/execute/kernels.ts): a ring cut into stripes. */
+function warmUpBisection(host: WasmHost, random: Prng): void {
+  warmed.add(host.module);
+  const n = WARM_VERTICES;
+  const offsets = new Int32Array(n + 1);
+  const targets = new Int32Array(2 * n);
+  for (let v = 0; v < n; v++) {
+    offsets[v + 1] = 2 * (v + 1);
+    targets[2 * v] = (v + n - 1) % n;
+    targets[2 * v + 1] = (v + 1) % n;
+  }
+  const graph: WeightedGraph = { n, offsets, targets, edgeWeights: new Int32Array(2 * n).fill(1), vertexWeights: new Float64Array(n).fill(1), totalVertexWeight: n };
+  const goal = { target0: n / 2, max0: n / 2 + 2, max1: n / 2 + 2 };
+  for (let round = 0; round < WARM_ROUNDS; round++) {
+    const side = Uint8Array.from({ length: n }, (_, v) => ((v >> 2) + round) & 1);
+    refineBisectionOnHost(host, graph, side, goal, random, 2);
+  }
+}
+
+/**
+ * refineBisection with each FM pass run by the `bisection_fm_pass` kernel over copies of the
+ * graph in the host's arena (released before returning). The visit order of each pass is drawn
+ * here, as refineBisection draws it, so the sides are bit for bit the TS path's.
+ */
+function refineBisectionOnHost(host: WasmHost, graph: WeightedGraph, side: Uint8Array, goal: BisectionGoal, random: Prng, passes: number): number {
+  if (!warmed.has(host.module)) {
+    // the warm-up draws from its own generator: the caller's sequence stays the TS path's
+    warmUpBisection(host, new Prng(1));
+  }
+  const kernels = host.exports as unknown as BisectionKernels;
+  const { n, vertexWeights } = graph;
+  const edges = graph.offsets[n]!;
+  // a pass pushes each vertex once, then once per edge end of every moved vertex
+  const capacity = n + edges + 1;
+  const mark = host.arena.mark();
+  try {
+    const offsetsAt = host.allocArray(Int32Array, n + 1);
+    const targetsAt = host.allocArray(Int32Array, edges);
+    const edgeWeightsAt = host.allocArray(Int32Array, edges);
+    const vertexWeightsAt = host.allocArray(Float64Array, n);
+    const sideAt = host.allocArray(Uint8Array, n);
+    const gainAt = host.allocArray(Float64Array, n);
+    const degreeAt = host.allocArray(Float64Array, n);
+    const lockedAt = host.allocArray(Uint8Array, n);
+    const movesAt = host.allocArray(Int32Array, n);
+    const orderAt = host.allocArray(Int32Array, n);
+    const keys0At = host.allocArray(Float64Array, capacity);
+    const values0At = host.allocArray(Int32Array, capacity);
+    const keys1At = host.allocArray(Float64Array, capacity);
+    const values1At = host.allocArray(Int32Array, capacity);
+    const stateAt = host.allocArray(Float64Array, 3);
+    // views only after the last allocation: a growing memory gets a new buffer
+    host.view(Int32Array, offsetsAt, n + 1).set(graph.offsets.subarray(0, n + 1));
+    host.view(Int32Array, targetsAt, edges).set(graph.targets.subarray(0, edges));
+    host.view(Int32Array, edgeWeightsAt, edges).set(graph.edgeWeights.subarray(0, edges));
+    host.view(Float64Array, vertexWeightsAt, n).set(vertexWeights);
+    const sideView = host.view(Uint8Array, sideAt, n);
+    sideView.set(side);
+    const order = host.view(Int32Array, orderAt, n);
+    const state = host.view(Float64Array, stateAt, 3);
+    let weight0 = 0;
+    for (let v = 0; v < n; v++) if (side[v] === 0) weight0 += vertexWeights[v]!;
+    state[0] = weight0;
+    state[1] = graph.totalVertexWeight - weight0;
+    state[2] = kernels.bisection_gains(offsetsAt, targetsAt, edgeWeightsAt, sideAt, n, gainAt, degreeAt);
+    const patience = Math.max(25, Math.min(150, n >> 2));
+    for (let pass = 0; pass < passes; pass++) {
+      order.set(randomOrder(n, (bound) => random.nextInt(bound)));
+      const stop = kernels.bisection_fm_pass(offsetsAt, targetsAt, edgeWeightsAt, vertexWeightsAt, sideAt, n, gainAt, degreeAt, lockedAt, movesAt, orderAt, keys0At, values0At, keys1At, values1At, goal.max0, goal.max1, patience, stateAt);
+      if (stop) break;
+    }
+    side.set(sideView);
+    return state[2]!;
+  } finally {
+    host.arena.release(mark);
+  }
+}
+
 /**
  * A multilevel bisection (METIS's MultilevelBisect): coarsen this graph further, bisect the
  * coarsest by the best of `tries` grown-and-refined bisections, then project back with FM passes
  * at every level. Small graphs are bisected directly.
  */
-function bisect(graph: WeightedGraph, goal: BisectionGoal, tries: number, random: Prng): Uint8Array {
-  if (graph.n <= 2 * BISECTION_COARSEN_TO) return bisectDirectly(graph, goal, tries, random);
+function bisect(graph: WeightedGraph, goal: BisectionGoal, tries: number, random: Prng, host: WasmHost | undefined): Uint8Array {
+  if (graph.n <= 2 * BISECTION_COARSEN_TO) return bisectDirectly(graph, goal, tries, random, host);
   let best: Uint8Array | null = null;
   let bestOver = Infinity;
   let bestCut = Infinity;
   for (let cut = 0; cut < BISECTION_CUTS; cut++) {
     const levels = coarsen(graph, BISECTION_COARSEN_TO, random);
     const graphs = [graph, ...levels.map((level) => level.graph)];
-    let side = bisectDirectly(graphs[graphs.length - 1]!, goal, tries, random);
+    let side = bisectDirectly(graphs[graphs.length - 1]!, goal, tries, random, host);
     let cutWeight = 0;
     for (let level = levels.length; level > 0; level--) {
       const coarseOf = levels[level - 1]!.coarseOf;
@@ -229,7 +339,7 @@ function bisect(graph: WeightedGraph, goal: BisectionGoal, tries: number, random
       const projected = new Uint8Array(finer.n);
       for (let v = 0; v < finer.n; v++) projected[v] = side[coarseOf[v]!]!;
       side = projected;
-      cutWeight = refineBisection(finer, side, goal, random, 8);
+      cutWeight = refineBisection(finer, side, goal, random, 8, host);
     }
     if (levels.length === 0) cutWeight = bisectionCut(graph, side);
     let weight0 = 0;
@@ -245,14 +355,14 @@ function bisect(graph: WeightedGraph, goal: BisectionGoal, tries: number, random
 }
 
 /** The best of `tries` grown-and-refined bisections. */
-function bisectDirectly(graph: WeightedGraph, goal: BisectionGoal, tries: number, random: Prng): Uint8Array {
+function bisectDirectly(graph: WeightedGraph, goal: BisectionGoal, tries: number, random: Prng, host: WasmHost | undefined): Uint8Array {
   const heap = new GainHeap(graph.n);
   let best: Uint8Array | null = null;
   let bestOver = Infinity;
   let bestCut = Infinity;
   for (let t = 0; t < tries; t++) {
     const side = growBisection(graph, goal, random, heap);
-    const cut = refineBisection(graph, side, goal, random, 8);
+    const cut = refineBisection(graph, side, goal, random, 8, host);
     let weight0 = 0;
     for (let v = 0; v < graph.n; v++) if (side[v] === 0) weight0 += graph.vertexWeights[v]!;
     const over = overweight(weight0, graph.totalVertexWeight - weight0, goal);
@@ -305,7 +415,7 @@ function induced(graph: WeightedGraph, side: Uint8Array, which: number): { graph
  * Split `graph` into parts [first, first + k) by recursive bisection, writing owner[ids[v]].
  * `slack` is the allowed relative excess of each side over its target weight.
  */
-function recurse(graph: WeightedGraph, ids: Int32Array | null, k: number, first: number, owner: Int32Array, slack: number, tries: number, random: Prng): void {
+function recurse(graph: WeightedGraph, ids: Int32Array | null, k: number, first: number, owner: Int32Array, slack: number, tries: number, random: Prng, host: WasmHost | undefined): void {
   if (k === 1 || graph.n === 0) {
     for (let v = 0; v < graph.n; v++) owner[ids ? ids[v]! : v] = first;
     return;
@@ -313,11 +423,11 @@ function recurse(graph: WeightedGraph, ids: Int32Array | null, k: number, first:
   const k0 = k >> 1;
   const target0 = (graph.totalVertexWeight * k0) / k;
   const target1 = graph.totalVertexWeight - target0;
-  const side = bisect(graph, { target0, max0: target0 * (1 + slack), max1: target1 * (1 + slack) }, tries, random);
+  const side = bisect(graph, { target0, max0: target0 * (1 + slack), max1: target1 * (1 + slack) }, tries, random, host);
   for (let s = 0; s < 2; s++) {
     const part = induced(graph, side, s);
     const partIds = ids ? part.ids.map((v) => ids[v]!) : part.ids;
-    recurse(part.graph, partIds, s === 0 ? k0 : k - k0, s === 0 ? first : first + k0, owner, slack, tries, random);
+    recurse(part.graph, partIds, s === 0 ? k0 : k - k0, s === 0 ? first : first + k0, owner, slack, tries, random, host);
   }
 }
 
@@ -326,8 +436,8 @@ function recurse(graph: WeightedGraph, ids: Int32Array | null, k: number, first:
  * bisection allows a side over its target; the excess compounds down the ⌈log2 k⌉ levels of the
  * recursion, and k-way balancing then evens out what is left.
  */
-export function initialPartition(graph: WeightedGraph, k: number, slack: number, tries: number, random: Prng): Int32Array {
+export function initialPartition(graph: WeightedGraph, k: number, slack: number, tries: number, random: Prng, host?: WasmHost): Int32Array {
   const owner = new Int32Array(graph.n);
-  recurse(graph, null, k, 0, owner, slack, tries, random);
+  recurse(graph, null, k, 0, owner, slack, tries, random, host);
   return owner;
 }
