@@ -6,7 +6,9 @@
  * seeded R-MAT scale 18) at k = 8 and 16: the replication factor (DESIGN.md: Σ copies / n) of
  * random hashing of arcs, the 2D grid, HDRF as the facade runs it by default (random stream, one
  * pass), HDRF with each other stream order / pass count of VARIANTS (the best one is reported as
- * "HDRF best"), NE (arcs balanced) and NE with vertexLoad 1 (arcs + masters balanced), and the
+ * "HDRF best": the one setting whose worst reduction is highest), NE (arcs balanced), NE with
+ * vertexLoad 0.3 (what the facade runs for PageRank: arcs + 0.3 per master, its load model) and NE
+ * with vertexLoad 1 (arcs + masters balanced), and the
  * PowerLyra hybrid (default threshold). For each: % lower than random = 1 − RF / RF_random (the
  * issue compares the factors themselves; 1 − (RF − 1) / (RF_random − 1), the same on mirrors only, is
  * saved too), and the hybrid's against the grid, 1 − RF_hybrid / RF_grid; arc imbalance and arcs +
@@ -35,8 +37,8 @@ const QUICK_RMAT_SCALE = 12;
 const PARTS = [8, 16];
 const SEED = 1;
 /** HDRF settings tried besides the default (random order, one pass). */
+// (random order, 2 passes was measured too: ≤ 1% lower replication than one pass at 3-4 times the time)
 const VARIANTS: { order: HdrfOrder; passes: number }[] = [
-  { order: 'random', passes: 2 },
   { order: 'bfs', passes: 1 },
   { order: 'bfs', passes: 2 },
 ];
@@ -79,7 +81,7 @@ export async function run(options: StageOptions): Promise<StageResult> {
   };
   let worstHybridVsGrid = Infinity;
   let worstBalance = 0;
-  const chosenVariants: string[] = [];
+  const started = performance.now();
   for (const { name, graph } of inputs) {
     for (const k of PARTS) {
       const raw = [
@@ -93,6 +95,7 @@ export async function run(options: StageOptions): Promise<StageResult> {
       raw.push(...variants);
       raw.push(
         score('ne', graph, () => neVertexCut(graph, { k, seed: SEED })),
+        score('ne vertexLoad 0.3', graph, () => neVertexCut(graph, { k, seed: SEED, vertexLoad: 0.3 })),
         score('ne vertexLoad 1', graph, () => neVertexCut(graph, { k, seed: SEED, vertexLoad: 1 })),
         score('hybrid', graph, () => partitionHybrid(graph, k, { seed: SEED })),
       );
@@ -103,10 +106,6 @@ export async function run(options: StageOptions): Promise<StageResult> {
         mirrorsLowerThanRandom: random > 1 ? 1 - (entry.replicationFactor - 1) / (random - 1) : 0,
       }));
       const byMethod = new Map(scored.map((entry) => [entry.method, entry]));
-      // the best HDRF setting: lowest replication among default and variants (all hold the 3% arc cap)
-      const hdrfs = scored.filter((entry) => entry.method.startsWith('hdrf'));
-      const bestHdrf = hdrfs.reduce((best, entry) => (entry.replicationFactor < best.replicationFactor ? entry : best));
-      chosenVariants.push(bestHdrf.method);
       const grid = byMethod.get('grid')!.replicationFactor;
       const hybrid = byMethod.get('hybrid')!;
       const hybridVsGrid = 1 - hybrid.replicationFactor / grid;
@@ -114,20 +113,24 @@ export async function run(options: StageOptions): Promise<StageResult> {
       for (const entry of scored) {
         if (entry.method !== 'random') worstOf(entry.method, entry.lowerThanRandom);
         // each method against what it balances: NE with vertexLoad 1 evens arcs + masters, the rest arcs (random hashing balances nothing)
-        if (entry.method !== 'random') worstBalance = Math.max(worstBalance, entry.method === 'ne vertexLoad 1' ? entry.arcVertexImbalance : entry.arcImbalance);
+        if (entry.method !== 'random') worstBalance = Math.max(worstBalance, entry.method.startsWith('ne vertexLoad') ? entry.arcVertexImbalance : entry.arcImbalance);
       }
-      worstOf('hdrf best', bestHdrf.lowerThanRandom);
-      rows.push({ graph: name, n: graph.n, m: graph.m, k, methods: scored, bestHdrf: bestHdrf.method, hybridVsGrid });
+      rows.push({ graph: name, n: graph.n, m: graph.m, k, methods: scored, hybridVsGrid });
       log(`replication ${name.padEnd(18)} k=${String(k).padStart(2)}: ` + scored.map((entry) => `${entry.method} ${entry.replicationFactor.toFixed(2)} (${(entry.lowerThanRandom * 100).toFixed(0)}%, arcs ±${(entry.arcImbalance * 100).toFixed(1)}%, ${entry.ms.toFixed(0)} ms)`).join('  ') + `  hybrid vs grid ${(hybridVsGrid * 100).toFixed(0)}%`);
     }
   }
+  // the best fixed HDRF setting: the one (default included) whose worst reduction is highest
+  const hdrfSettings = [...worst.keys()].filter((method) => method.startsWith('hdrf'));
+  const bestHdrf = hdrfSettings.reduce((best, method) => (worst.get(method)! > worst.get(best)! ? method : best));
   const worstReductions = Object.fromEntries(worst);
-  save('replication', options, { seed: SEED, parts: PARTS, variants: VARIANTS, rows, worstReductions, worstHybridVsGrid, worstBalance });
+  const seconds = (performance.now() - started) / 1000;
+  save('replication', options, { seed: SEED, parts: PARTS, variants: VARIANTS, rows, worstReductions, bestHdrf, worstHybridVsGrid, worstBalance, seconds });
   const goal = 0.6;
   const headlines: StageResult['headlines'] = [];
-  for (const method of ['hdrf', 'hdrf best', 'ne', 'ne vertexLoad 1']) {
+  for (const method of ['hdrf', ...(bestHdrf !== 'hdrf' ? [bestHdrf] : []), 'ne', 'ne vertexLoad 0.3', 'ne vertexLoad 1']) {
     const value = worst.get(method)!;
-    headlines.push({ label: `Vertex-cut ${method}: replication lower than random, worst`, value, unit: '×', goal: '≥ 0.60', met: value >= goal });
+    const label = method === bestHdrf && method !== 'hdrf' ? `${method} (best HDRF setting)` : method;
+    headlines.push({ label: `Vertex-cut ${label}: replication lower than random, worst`, value, unit: '×', goal: '≥ 0.60', met: value >= goal });
   }
   headlines.push(
     { label: 'Hybrid: replication lower than the 2D grid, worst', value: worstHybridVsGrid, unit: '×', goal: '≥ 0.35', met: worstHybridVsGrid >= 0.35 },
