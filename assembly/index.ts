@@ -102,7 +102,7 @@ export function wcc_finalize(parent: usize, labels: usize, n: u32): u32 {
 export * from './kernels/lif';
 
 // --- edge-cut refinement (kernels/refine.ts, owned by the partitioner) ---
-import { bisectionFmPass, bisectionGains, refineBoundary, refineKwayPass } from './kernels/refine';
+import { bisectionFmPass, bisectionGains, kwayFmPass, refineBoundary, refineKwayPass } from './kernels/refine';
 export function refine_boundary(offsets: usize, targets: usize, owner: usize, n: u32, list: usize): u32 {
   return refineBoundary(offsets, targets, owner, n, list);
 }
@@ -150,4 +150,33 @@ export function bisection_fm_pass(
   state: usize,
 ): i32 {
   return bisectionFmPass(offsets, targets, edgeWeights, vertexWeights, side, n, gain, degree, locked, moves, order, keys0, values0, keys1, values1, max0, max1, patience, state);
+}
+export function kway_fm_pass(
+  offsets: usize,
+  targets: usize,
+  edgeWeights: usize,
+  vertexWeights: usize,
+  owner: usize,
+  partWeight: usize,
+  n: u32,
+  k: i32,
+  connection: usize,
+  touched: usize,
+  hubOf: usize,
+  hubConnection: usize,
+  tabled: i32,
+  rescoreDegree: f64,
+  order: usize,
+  keys: usize,
+  values: usize,
+  lockedIn: usize,
+  movedVertex: usize,
+  movedFrom: usize,
+  choice: usize,
+  pass: i32,
+  limit: f64,
+  patience: u32,
+  budget: f64,
+): f64 {
+  return kwayFmPass(offsets, targets, edgeWeights, vertexWeights, owner, partWeight, n, k, connection, touched, hubOf, hubConnection, tabled, rescoreDegree, order, keys, values, lockedIn, movedVertex, movedFrom, choice, pass, limit, patience, budget);
 }

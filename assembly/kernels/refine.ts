@@ -340,3 +340,200 @@ export function bisectionFmPass(
   store<f64>(state + 16, bestCut);
   return bestMoves == 0 || (bestCut == startCut && bestOver == startOver) ? 1 : 0;
 }
+
+// --- k-way FM (refine.ts refineKwayFm is the oracle), one call per pass ---
+
+/**
+ * Best admissible move of v: the part (into `best` slot 0 of `choice` i32[1]) and its gain, or
+ * -Infinity with -1. A tabled hub is scored from its row of the hub table, parts in id order;
+ * anyone else by gathering its edges, parts in first-seen order (the oracle's two paths).
+ */
+@inline function fmBestMove(
+  v: i32,
+  offsets: usize,
+  targets: usize,
+  edgeWeights: usize,
+  vertexWeights: usize,
+  owner: usize,
+  partWeight: usize,
+  k: i32,
+  connection: usize,
+  touched: usize,
+  hubOf: usize,
+  hubConnection: usize,
+  tabled: i32,
+  limit: f64,
+  choice: usize,
+): f64 {
+  let bestTarget: i32 = -1;
+  let bestGain: f64 = -Infinity;
+  let bestWeight: f64 = 0;
+  const own = load<i32>(owner + (<usize>v << 2));
+  const weight = load<f64>(vertexWeights + (<usize>v << 3));
+  const h = tabled ? load<i32>(hubOf + (<usize>v << 2)) : -1;
+  if (h >= 0) {
+    const row = hubConnection + ((<usize>h * <usize>k) << 3);
+    const internal = load<f64>(row + (<usize>own << 3));
+    for (let p: i32 = 0; p < k; p++) {
+      const linked = load<f64>(row + (<usize>p << 3));
+      if (p == own || linked <= 0) continue;
+      const pw = load<f64>(partWeight + (<usize>p << 3));
+      if (pw + weight > limit) continue;
+      const gain = linked - internal;
+      if (gain > bestGain || (gain == bestGain && bestTarget >= 0 && pw < bestWeight)) {
+        bestTarget = p;
+        bestGain = gain;
+        bestWeight = pw;
+      }
+    }
+    store<i32>(choice, bestTarget);
+    return bestGain;
+  }
+  let internal: f64 = 0;
+  let touchedCount: i32 = 0;
+  const end = load<u32>(offsets + (<usize>(v + 1) << 2));
+  for (let e = load<u32>(offsets + (<usize>v << 2)); e < end; e++) {
+    const p = load<i32>(owner + (<usize>load<u32>(targets + (<usize>e << 2)) << 2));
+    const w = <f64>load<i32>(edgeWeights + (<usize>e << 2));
+    if (p == own) {
+      internal += w;
+    } else {
+      const at = connection + (<usize>p << 3);
+      const old = load<f64>(at);
+      if (old == 0) {
+        store<i32>(touched + (<usize>touchedCount << 2), p);
+        touchedCount++;
+      }
+      store<f64>(at, old + w);
+    }
+  }
+  for (let t: i32 = 0; t < touchedCount; t++) {
+    const p = load<i32>(touched + (<usize>t << 2));
+    const pw = load<f64>(partWeight + (<usize>p << 3));
+    if (pw + weight > limit) continue;
+    const gain = load<f64>(connection + (<usize>p << 3)) - internal;
+    if (gain > bestGain || (gain == bestGain && bestTarget >= 0 && pw < bestWeight)) {
+      bestTarget = p;
+      bestGain = gain;
+      bestWeight = pw;
+    }
+  }
+  for (let t: i32 = 0; t < touchedCount; t++) store<f64>(connection + (<usize>load<i32>(touched + (<usize>t << 2)) << 3), 0);
+  store<i32>(choice, bestTarget);
+  return bestGain;
+}
+
+/** v moved from part a to part b: the rows of its tabled hub neighbours follow. */
+@inline function fmUpdateHubs(v: i32, a: i32, b: i32, offsets: usize, targets: usize, edgeWeights: usize, k: i32, hubOf: usize, hubConnection: usize): void {
+  const end = load<u32>(offsets + (<usize>(v + 1) << 2));
+  for (let e = load<u32>(offsets + (<usize>v << 2)); e < end; e++) {
+    const h = load<i32>(hubOf + (<usize>load<u32>(targets + (<usize>e << 2)) << 2));
+    if (h < 0) continue;
+    const w = <f64>load<i32>(edgeWeights + (<usize>e << 2));
+    const row = hubConnection + ((<usize>h * <usize>k) << 3);
+    store<f64>(row + (<usize>a << 3), load<f64>(row + (<usize>a << 3)) - w);
+    store<f64>(row + (<usize>b << 3), load<f64>(row + (<usize>b << 3)) + w);
+  }
+}
+
+/**
+ * One k-way FM pass, in place (owner, partWeight, hub table): vertices scored in `order`, moved
+ * best gain first within `limit`, each once (lockedIn[v] = pass), stopped by `patience` or the
+ * work budget, rolled back to the best prefix. Returns the cut reduction kept (≥ 0).
+ */
+export function kwayFmPass(
+  offsets: usize,
+  targets: usize,
+  edgeWeights: usize,
+  vertexWeights: usize,
+  owner: usize,
+  partWeight: usize,
+  n: u32,
+  k: i32,
+  connection: usize,
+  touched: usize,
+  hubOf: usize,
+  hubConnection: usize,
+  tabled: i32,
+  rescoreDegree: f64,
+  order: usize,
+  keys: usize,
+  values: usize,
+  lockedIn: usize,
+  movedVertex: usize,
+  movedFrom: usize,
+  choice: usize,
+  pass: i32,
+  limit: f64,
+  patience: u32,
+  budget: f64,
+): f64 {
+  let size: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const v = load<i32>(order + (<usize>i << 2));
+    const gain = fmBestMove(v, offsets, targets, edgeWeights, vertexWeights, owner, partWeight, k, connection, touched, hubOf, hubConnection, tabled, limit, choice);
+    if (load<i32>(choice) >= 0) size = heapPush(keys, values, size, gain, v);
+  }
+  let count: u32 = 0;
+  let delta: f64 = 0;
+  let bestDelta: f64 = 0;
+  let bestCount: u32 = 0;
+  let work: f64 = 0;
+  while (size > 0 && work < budget) {
+    const v = load<i32>(values);
+    const key = load<f64>(keys);
+    size = heapPop(keys, values, size);
+    if (load<i32>(lockedIn + (<usize>v << 2)) == pass) continue;
+    const vBegin = load<u32>(offsets + (<usize>v << 2));
+    const vEnd = load<u32>(offsets + (<usize>(v + 1) << 2));
+    work += tabled && load<i32>(hubOf + (<usize>v << 2)) >= 0 ? <f64>k : <f64>(vEnd - vBegin);
+    const gain = fmBestMove(v, offsets, targets, edgeWeights, vertexWeights, owner, partWeight, k, connection, touched, hubOf, hubConnection, tabled, limit, choice);
+    const to = load<i32>(choice);
+    if (to < 0) continue;
+    if (gain != key) {
+      size = heapPush(keys, values, size, gain, v);
+      continue;
+    }
+    const from = load<i32>(owner + (<usize>v << 2));
+    const weight = load<f64>(vertexWeights + (<usize>v << 3));
+    store<i32>(owner + (<usize>v << 2), to);
+    store<f64>(partWeight + (<usize>from << 3), load<f64>(partWeight + (<usize>from << 3)) - weight);
+    store<f64>(partWeight + (<usize>to << 3), load<f64>(partWeight + (<usize>to << 3)) + weight);
+    if (tabled) fmUpdateHubs(v, from, to, offsets, targets, edgeWeights, k, hubOf, hubConnection);
+    store<i32>(lockedIn + (<usize>v << 2), pass);
+    store<i32>(movedVertex + (<usize>count << 2), v);
+    store<i32>(movedFrom + (<usize>count << 2), from);
+    count++;
+    delta += gain;
+    if (delta > bestDelta) {
+      bestDelta = delta;
+      bestCount = count;
+    } else if (count - bestCount > patience) {
+      break;
+    }
+    for (let e = vBegin; e < vEnd; e++) {
+      const u = load<i32>(targets + (<usize>e << 2));
+      if (load<i32>(lockedIn + (<usize>u << 2)) == pass) continue;
+      const degree = load<u32>(offsets + (<usize>(u + 1) << 2)) - load<u32>(offsets + (<usize>u << 2));
+      if (<f64>degree > rescoreDegree) {
+        if (!tabled) continue;
+        work += <f64>k;
+      } else {
+        work += <f64>degree;
+      }
+      const next = fmBestMove(u, offsets, targets, edgeWeights, vertexWeights, owner, partWeight, k, connection, touched, hubOf, hubConnection, tabled, limit, choice);
+      if (load<i32>(choice) >= 0) size = heapPush(keys, values, size, next, u);
+    }
+  }
+  for (let i = <i32>count - 1; i >= <i32>bestCount; i--) {
+    const v = load<i32>(movedVertex + (<usize>i << 2));
+    const to = load<i32>(movedFrom + (<usize>i << 2));
+    const now = load<i32>(owner + (<usize>v << 2));
+    if (tabled) fmUpdateHubs(v, now, to, offsets, targets, edgeWeights, k, hubOf, hubConnection);
+    const weight = load<f64>(vertexWeights + (<usize>v << 3));
+    store<f64>(partWeight + (<usize>now << 3), load<f64>(partWeight + (<usize>now << 3)) - weight);
+    store<f64>(partWeight + (<usize>to << 3), load<f64>(partWeight + (<usize>to << 3)) + weight);
+    store<i32>(owner + (<usize>v << 2), to);
+  }
+  return bestDelta;
+}

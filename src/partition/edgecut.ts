@@ -162,7 +162,7 @@ function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: nu
     }
   }
   // FM on the chosen one too (and so on the whole graph when it needed no coarsening)
-  refineKwayFm(graph, owner, weights, limit, random, KWAY_FM_PASSES);
+  refineKwayFm(graph, owner, weights, limit, random, KWAY_FM_PASSES, host);
   for (let level = graphs.length - 1; level > 0; level--) {
     // Project onto the finer graph (each finer vertex takes its coarse vertex's part; the part
     // weights do not change, coarse weights being sums), then balance and refine there.
@@ -175,7 +175,7 @@ function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: nu
     balanceKway(graph, owner, weights, limit, random);
     // greedy passes take the easy gains cheaply; FM then climbs out of the minimum they stop in
     refineKway(graph, owner, weights, limit, random, passes, host);
-    refineKwayFm(graph, owner, weights, limit, random, KWAY_FM_PASSES);
+    refineKwayFm(graph, owner, weights, limit, random, KWAY_FM_PASSES, host);
   }
   return { owner, levels: graphs.map((g) => g.n) };
 }

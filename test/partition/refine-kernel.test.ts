@@ -10,7 +10,7 @@ import { buildGraph, createHostSync, loadGraph } from '../../src/index.js';
 import { Prng } from '../../src/generate/prng.js';
 import { partitionEdgeCut } from '../../src/partition/edgecut.js';
 import { refineBisection } from '../../src/partition/multilevel/initial.js';
-import { refineKway } from '../../src/partition/multilevel/refine.js';
+import { refineKway, refineKwayFm } from '../../src/partition/multilevel/refine.js';
 import { undirectedView, type WeightedGraph } from '../../src/partition/multilevel/weighted.js';
 import type { ArcTopology } from '../../src/partition/plan.js';
 import { Random } from '../helpers/random.js';
@@ -77,6 +77,44 @@ describe('refine_kway_pass kernel', () => {
     }
     // the comparison is only worth something if the passes actually moved vertices
     expect(moved).toBeGreaterThan(1000);
+  });
+
+  it('kway_fm_pass matches the TypeScript k-way FM exactly, hubs (tabled) included', () => {
+    const random = new Random(29);
+    let gained = 0;
+    for (let trial = 0; trial < 30; trial++) {
+      const n = random.int(2, 400);
+      const arcs = randomArcs(random, n, random.int(0, 4 * n));
+      // a few hubs, so that the hub table path (degree above max(32, mean)) is exercised
+      const hubs = random.int(0, 3);
+      for (let h = 0; h < hubs; h++) for (let i = 0; i < 60; i++) {
+        arcs.src.push(h % n);
+        arcs.dst.push(random.int(0, n - 1));
+      }
+      const graph = buildGraph(host, arcs);
+      const weighted = random.chance(0.3);
+      const view = undirectedView(graph, weighted ? Float64Array.from({ length: n }, () => random.int(1, 9)) : undefined);
+      const k = random.int(2, 10);
+      const start = Int32Array.from({ length: n }, () => random.int(0, k - 1));
+      const limit = (random.pick([1.03, 1.2, 2]) * view.totalVertexWeight) / k;
+      const passes = random.int(1, 3);
+      const run = (withHost: boolean) => {
+        const owner = start.slice();
+        const weights = weightsOf(owner, view.vertexWeights, k);
+        const prng = new Prng(trial + 5);
+        const gain = refineKwayFm(view, owner, weights, limit, prng, passes, withHost ? host : undefined);
+        return { owner, weights, gain, after: prng.nextInt(1 << 30) };
+      };
+      const kernel = run(true);
+      const oracle = run(false);
+      expect(kernel.owner).toEqual(oracle.owner);
+      expect(kernel.weights).toEqual(oracle.weights);
+      expect(kernel.gain).toBe(oracle.gain);
+      expect(kernel.after).toBe(oracle.after);
+      expect(kernel.weights).toEqual(weightsOf(kernel.owner, view.vertexWeights, k));
+      gained += kernel.gain;
+    }
+    expect(gained).toBeGreaterThan(500);
   });
 
   it('bisection_fm_pass matches the TypeScript FM exactly on random graphs and bisections', () => {

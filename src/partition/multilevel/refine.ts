@@ -18,7 +18,7 @@
  * Scratch per call: connection weight to each part (k doubles) and the list of parts touched, so a
  * vertex costs O(degree) whatever k is.
  */
-import type { Prng } from '../../generate/prng.js';
+import { Prng } from '../../generate/prng.js';
 import type { WasmHost } from '../../memory/host.js';
 import { GainHeap } from './heap.js';
 import { randomOrder, type WeightedGraph } from './weighted.js';
@@ -174,6 +174,33 @@ interface RefineKernels {
     pass: number,
     limit: number,
     stats: number,
+  ): number;
+  kway_fm_pass(
+    offsets: number,
+    targets: number,
+    edgeWeights: number,
+    vertexWeights: number,
+    owner: number,
+    partWeight: number,
+    n: number,
+    k: number,
+    connection: number,
+    touched: number,
+    hubOf: number,
+    hubConnection: number,
+    tabled: number,
+    rescoreDegree: number,
+    order: number,
+    keys: number,
+    values: number,
+    lockedIn: number,
+    movedVertex: number,
+    movedFrom: number,
+    choice: number,
+    pass: number,
+    limit: number,
+    patience: number,
+    budget: number,
   ): number;
 }
 
@@ -398,7 +425,11 @@ const FM_HUB_TABLE_ENTRIES = 1 << 24;
  * Gains in the heap are lazy: a popped entry is recomputed and pushed back when stale.
  * Returns the cut reduction.
  */
-export function refineKwayFm(graph: WeightedGraph, owner: Int32Array, partWeight: Float64Array, limit: number, random: Prng, passes: number): number {
+export function refineKwayFm(graph: WeightedGraph, owner: Int32Array, partWeight: Float64Array, limit: number, random: Prng, passes: number, host?: WasmHost): number {
+  if (host) {
+    if (!fmWarmed.has(host.module)) warmUpFm(host);
+    return refineKwayFmOnHost(host, graph, owner, partWeight, limit, random, passes);
+  }
   const { n, offsets, targets, vertexWeights } = graph;
   const k = partWeight.length;
   const connections = new Connections(k);
@@ -545,4 +576,103 @@ export function refineKwayFm(graph: WeightedGraph, owner: Int32Array, partWeight
     if (bestDelta <= 0) break;
   }
   return improvement;
+}
+
+const fmWarmed = new WeakSet<WebAssembly.Module>();
+
+/** Tier the k-way FM kernel up before real use: a ring striped over 3 parts, its own generator. */
+function warmUpFm(host: WasmHost): void {
+  fmWarmed.add(host.module);
+  const n = WARM_VERTICES;
+  const offsets = new Int32Array(n + 1);
+  const targets = new Int32Array(2 * n);
+  for (let v = 0; v < n; v++) {
+    offsets[v + 1] = 2 * (v + 1);
+    targets[2 * v] = (v + n - 1) % n;
+    targets[2 * v + 1] = (v + 1) % n;
+  }
+  const graph: WeightedGraph = { n, offsets, targets, edgeWeights: new Int32Array(2 * n).fill(1), vertexWeights: new Float64Array(n).fill(1), totalVertexWeight: n };
+  const random = new Prng(1);
+  for (let round = 0; round < WARM_ROUNDS; round++) {
+    const owner = Int32Array.from({ length: n }, (_, v) => ((v >> 3) + round) % 3);
+    const weights = new Float64Array(3);
+    for (let v = 0; v < n; v++) weights[owner[v]!]++;
+    refineKwayFmOnHost(host, graph, owner, weights, n, random, 1);
+  }
+}
+
+/**
+ * refineKwayFm with each pass run by the `kway_fm_pass` kernel over copies in the host's arena
+ * (released before returning). The hub table is built here as refineKwayFm builds it, and the
+ * visit order of each pass drawn here, so the owners are bit for bit the TS path's.
+ */
+function refineKwayFmOnHost(host: WasmHost, graph: WeightedGraph, owner: Int32Array, partWeight: Float64Array, limit: number, random: Prng, passes: number): number {
+  const kernels = host.exports as unknown as RefineKernels;
+  const { n, offsets, targets, edgeWeights, vertexWeights } = graph;
+  const k = partWeight.length;
+  const edges = offsets[n]!;
+  const patience = Math.max(50, Math.min(1000, n >> 6));
+  const rescoreDegree = Math.max(FM_RESCORE_MIN_DEGREE, (FM_RESCORE_DEGREE_FACTOR * edges) / Math.max(1, n));
+  const hubOf = new Int32Array(n).fill(-1);
+  let hubs = 0;
+  for (let v = 0; v < n; v++) if (offsets[v + 1]! - offsets[v]! > rescoreDegree) hubOf[v] = hubs++;
+  const tabled = hubs * k <= FM_HUB_TABLE_ENTRIES;
+  const tableLength = tabled ? hubs * k : 0;
+  // the heap holds each vertex once, plus one entry per edge end of every moved vertex
+  const capacity = n + edges + 1;
+  const mark = host.arena.mark();
+  try {
+    const offsetsAt = host.allocArray(Int32Array, n + 1);
+    const targetsAt = host.allocArray(Int32Array, edges);
+    const edgeWeightsAt = host.allocArray(Int32Array, edges);
+    const vertexWeightsAt = host.allocArray(Float64Array, n);
+    const ownerAt = host.allocArray(Int32Array, n);
+    const partWeightAt = host.allocArray(Float64Array, k);
+    const connectionAt = host.allocArray(Float64Array, k);
+    const touchedAt = host.allocArray(Int32Array, k);
+    const hubOfAt = host.allocArray(Int32Array, n);
+    const hubConnectionAt = host.allocArray(Float64Array, Math.max(1, tableLength));
+    const orderAt = host.allocArray(Int32Array, n);
+    const keysAt = host.allocArray(Float64Array, capacity);
+    const valuesAt = host.allocArray(Int32Array, capacity);
+    const lockedInAt = host.allocArray(Int32Array, n);
+    const movedVertexAt = host.allocArray(Int32Array, n);
+    const movedFromAt = host.allocArray(Int32Array, n);
+    const choiceAt = host.allocArray(Int32Array, 1);
+    // views only after the last allocation: a growing memory gets a new buffer
+    host.view(Int32Array, offsetsAt, n + 1).set(offsets.subarray(0, n + 1));
+    host.view(Int32Array, targetsAt, edges).set(targets.subarray(0, edges));
+    host.view(Int32Array, edgeWeightsAt, edges).set(edgeWeights.subarray(0, edges));
+    host.view(Float64Array, vertexWeightsAt, n).set(vertexWeights);
+    const ownerView = host.view(Int32Array, ownerAt, n);
+    ownerView.set(owner);
+    const partWeightView = host.view(Float64Array, partWeightAt, k);
+    partWeightView.set(partWeight);
+    host.view(Float64Array, connectionAt, k).fill(0);
+    host.view(Int32Array, hubOfAt, n).set(hubOf);
+    host.view(Int32Array, lockedInAt, n).fill(0);
+    const hubConnection = host.view(Float64Array, hubConnectionAt, Math.max(1, tableLength));
+    hubConnection.fill(0);
+    if (tabled) {
+      for (let v = 0; v < n; v++) {
+        const h = hubOf[v]!;
+        if (h < 0) continue;
+        for (let e = offsets[v]!; e < offsets[v + 1]!; e++) hubConnection[h * k + owner[targets[e]!]!] += edgeWeights[e]!;
+      }
+    }
+    const order = host.view(Int32Array, orderAt, n);
+    const budget = FM_WORK_FACTOR * edges + n;
+    let improvement = 0;
+    for (let pass = 1; pass <= passes; pass++) {
+      order.set(randomOrder(n, (bound) => random.nextInt(bound)));
+      const bestDelta = kernels.kway_fm_pass(offsetsAt, targetsAt, edgeWeightsAt, vertexWeightsAt, ownerAt, partWeightAt, n, k, connectionAt, touchedAt, hubOfAt, hubConnectionAt, tabled ? 1 : 0, rescoreDegree, orderAt, keysAt, valuesAt, lockedInAt, movedVertexAt, movedFromAt, choiceAt, pass, limit, patience, budget);
+      improvement += bestDelta;
+      if (bestDelta <= 0) break;
+    }
+    owner.set(ownerView);
+    partWeight.set(partWeightView);
+    return improvement;
+  } finally {
+    host.arena.release(mark);
+  }
 }
