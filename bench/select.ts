@@ -17,8 +17,9 @@
  * - the load-model imbalance of each balanced plan (goal ≤ 3%, never > 10%).
  *
  * Plans are reused where the partition does not depend on the algorithm: bfs, sssp and wcc share
- * a load model (balance.ts), so one set of plans serves the three; vertex-cut and hybrid
- * partitions do not read the model at all, only their balancing does.
+ * a load model (balance.ts), so one set of plans serves the three; the hybrid's partition does not
+ * read the model at all, only its balancing does (edge-cut weighs vertices by it, NE's vertexLoad
+ * comes from it).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,10 +94,10 @@ export async function run(options: StageOptions): Promise<StageResult> {
         balanced = new Map();
         for (const strategy of PARTITION_STRATEGIES) {
           const started = performance.now();
-          let assignment = strategy !== 'edge-cut' ? shared.get(strategy) : undefined;
+          let assignment = strategy === 'hybrid' ? shared.get(strategy) : undefined;
           if (!assignment) {
             assignment = partitionWithStrategy(graph, strategy, K, { seed: SEED, imbalance: 0.03, model, threshold: strategy === 'hybrid' ? threshold : undefined });
-            if (strategy !== 'edge-cut') shared.set(strategy, assignment);
+            if (strategy === 'hybrid') shared.set(strategy, assignment);
           }
           assignment = balanceLoad(graph, assignment, { model, imbalance: 0.03, threshold: strategy === 'hybrid' ? threshold : undefined });
           const partitionMs = performance.now() - started;
