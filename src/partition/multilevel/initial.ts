@@ -307,7 +307,14 @@ function refineBisectionOnHost(host: WasmHost, graph: WeightedGraph, side: Uint8
     state[2] = kernels.bisection_gains(offsetsAt, targetsAt, edgeWeightsAt, sideAt, n, gainAt, degreeAt);
     const patience = Math.max(25, Math.min(150, n >> 2));
     for (let pass = 0; pass < passes; pass++) {
-      order.set(randomOrder(n, (bound) => random.nextInt(bound)));
+      // randomOrder's Fisher–Yates written straight into the region: the same draws
+      for (let i = 0; i < n; i++) order[i] = i;
+      for (let i = n - 1; i > 0; i--) {
+        const j = random.nextInt(i + 1);
+        const swap = order[i]!;
+        order[i] = order[j]!;
+        order[j] = swap;
+      }
       const stop = kernels.bisection_fm_pass(offsetsAt, targetsAt, edgeWeightsAt, vertexWeightsAt, sideAt, n, gainAt, degreeAt, lockedAt, movesAt, orderAt, keys0At, values0At, keys1At, values1At, goal.max0, goal.max1, patience, stateAt);
       if (stop) break;
     }
