@@ -1,7 +1,7 @@
 /**
  * Stage (opt-in, `npm run bench -- scale`): partitioning at scale. R-MAT scale 22 (4M vertices,
  * 64M arcs, seeded) built into shared memory as a NeuromorphicGraph, then partitioned into 16
- * parts by each strategy: vertex-cut HDRF (the facade's default vertex-cut), the PowerLyra hybrid
+ * parts by each strategy: vertex-cut HDRF and NE (the facade's vertex-cut), the PowerLyra hybrid
  * and the multilevel edge-cut; then the whole facade (`partitionGraphForAlgorithm`, PageRank, with
  * balance and plan) for the strategies that fit. Issue 3's goal: no out-of-memory on a 24-GiB machine.
  *
@@ -23,7 +23,7 @@ const SEED = 1;
 const K = 16;
 /** A child past this is stopped and reported as "timed out" (a figure we could not measure, not an OOM). */
 const CHILD_TIMEOUT_MS = 20 * 60_000;
-const TASKS = ['hdrf', 'hybrid', 'facade-vertex-cut', 'facade-hybrid', 'edge-cut'] as const;
+const TASKS = ['hdrf', 'ne', 'hybrid', 'facade-vertex-cut', 'facade-hybrid', 'edge-cut'] as const;
 type Task = (typeof TASKS)[number];
 
 interface ChildResult {
@@ -56,7 +56,7 @@ async function child(task: Task, scale: number): Promise<ChildResult> {
   const { createHostSync } = await import('../src/index.js');
   const { buildGraph } = await import('../src/input/graph.js');
   const { generateRmat } = await import('../src/generate/rmat.js');
-  const { vertexCut } = await import('../src/partition/vertexcut.js');
+  const { vertexCut, neVertexCut } = await import('../src/partition/vertexcut.js');
   const { partitionHybrid } = await import('../src/partition/hybrid.js');
   const { partitionEdgeCut } = await import('../src/partition/edgecut.js');
   const { partitionGraphForAlgorithm } = await import('../src/partition/partitioner.js');
@@ -82,6 +82,10 @@ async function child(task: Task, scale: number): Promise<ChildResult> {
   switch (task) {
     case 'hdrf':
       assignment = vertexCut(graph, 'hdrf', { k: K, seed: SEED });
+      break;
+    case 'ne':
+      // the facade's vertex-cut for PageRank (vertexLoad = its load model's vertex / arc cost)
+      assignment = neVertexCut(graph, { k: K, seed: SEED, vertexLoad: 0.3 });
       break;
     case 'hybrid':
       assignment = partitionHybrid(graph, K, { seed: SEED });
@@ -140,6 +144,8 @@ export async function run(options: StageOptions): Promise<StageResult> {
     log(`scale: R-MAT scale ${scale}, k = ${K}, ${task} ...`);
     const row = runChild(task, scale);
     rows.push(row);
+    // saved after every child: a later one may run for many minutes
+    save('scale', options, { scale, k: K, seed: SEED, memoryLimitBytes: 24 * GIB, rows });
     if ('failed' in row) log(`scale ${task.padEnd(18)}: FAILED (${row.failed})`);
     else {
       log(
