@@ -98,6 +98,11 @@ export function heavyEdgeMatching(graph: WeightedGraph, maxVertexWeight: number,
  * Contract a matching: coarse vertex c is the pair {v, match[v]} numbered by the smaller id's
  * first appearance. Rows merge through a position marker, so the coarse CSR is built in one pass.
  */
+/** Merge scratch of contract (grown on demand; only small graphs keep it: see contract). */
+const scratch = { targets: new Int32Array(0), weights: new Int32Array(0) };
+/** Above this many edge entries contract allocates its own scratch, so a huge graph's buffer is not kept. */
+const SCRATCH_KEPT_ENTRIES = 1 << 20;
+
 export function contract(graph: WeightedGraph, match: Int32Array): CoarseLevel {
   const { n, offsets, targets, edgeWeights, vertexWeights } = graph;
   const coarseOf = new Int32Array(n).fill(-1);
@@ -111,8 +116,17 @@ export function contract(graph: WeightedGraph, match: Int32Array): CoarseLevel {
     coarseN++;
   }
   const coarseOffsets = new Int32Array(coarseN + 1);
-  const coarseTargets = new Int32Array(targets.length);
-  const coarseWeights = new Int32Array(targets.length);
+  // Rows are merged into shared scratch and sliced out at the end: the initial partition
+  // contracts hundreds of small dense graphs per call, and allocating (and zeroing) two arrays
+  // of the finer edge count each time cost as much as the merge itself.
+  const kept = targets.length <= SCRATCH_KEPT_ENTRIES;
+  if (kept && scratch.targets.length < targets.length) {
+    const size = Math.min(SCRATCH_KEPT_ENTRIES, Math.max(targets.length, 2 * scratch.targets.length));
+    scratch.targets = new Int32Array(size);
+    scratch.weights = new Int32Array(size);
+  }
+  const coarseTargets = kept ? scratch.targets : new Int32Array(targets.length);
+  const coarseWeights = kept ? scratch.weights : new Int32Array(targets.length);
   const coarseVertexWeights = new Float64Array(coarseN);
   const position = new Int32Array(coarseN).fill(-1);
   let written = 0;
