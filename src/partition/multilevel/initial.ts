@@ -13,7 +13,7 @@ import { Prng } from '../../generate/prng.js';
 import type { WasmHost } from '../../memory/host.js';
 import { coarsen } from './coarsen.js';
 import { GainHeap } from './heap.js';
-import { randomOrder, type WeightedGraph } from './weighted.js';
+import { randomOrder, ringGraph, type WeightedGraph } from './weighted.js';
 
 /** Vertices below which a bisection stops coarsening and is grown directly. */
 const BISECTION_COARSEN_TO = 20;
@@ -244,14 +244,7 @@ const WARM_ROUNDS = 300;
 function warmUpBisection(host: WasmHost, random: Prng): void {
   warmed.add(host.module);
   const n = WARM_VERTICES;
-  const offsets = new Int32Array(n + 1);
-  const targets = new Int32Array(2 * n);
-  for (let v = 0; v < n; v++) {
-    offsets[v + 1] = 2 * (v + 1);
-    targets[2 * v] = (v + n - 1) % n;
-    targets[2 * v + 1] = (v + 1) % n;
-  }
-  const graph: WeightedGraph = { n, offsets, targets, edgeWeights: new Int32Array(2 * n).fill(1), vertexWeights: new Float64Array(n).fill(1), totalVertexWeight: n };
+  const graph = ringGraph(n);
   const goal = { target0: n / 2, max0: n / 2 + 2, max1: n / 2 + 2 };
   for (let round = 0; round < WARM_ROUNDS; round++) {
     const side = Uint8Array.from({ length: n }, (_, v) => ((v >> 2) + round) & 1);

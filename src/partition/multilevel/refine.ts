@@ -21,7 +21,7 @@
 import { Prng } from '../../generate/prng.js';
 import type { WasmHost } from '../../memory/host.js';
 import { GainHeap } from './heap.js';
-import { randomOrder, type WeightedGraph } from './weighted.js';
+import { randomOrder, ringGraph, type WeightedGraph } from './weighted.js';
 
 /** Reusable per-part scratch: connection weight of the current vertex to each part. */
 class Connections {
@@ -218,14 +218,7 @@ function warmUpRefine(host: WasmHost): void {
   if (warmed.has(host.module)) return;
   warmed.add(host.module);
   const n = WARM_VERTICES;
-  const offsets = new Int32Array(n + 1);
-  const targets = new Int32Array(2 * n);
-  for (let v = 0; v < n; v++) {
-    offsets[v + 1] = 2 * (v + 1);
-    targets[2 * v] = (v + n - 1) % n;
-    targets[2 * v + 1] = (v + 1) % n;
-  }
-  const graph: WeightedGraph = { n, offsets, targets, edgeWeights: new Int32Array(2 * n).fill(1), vertexWeights: new Float64Array(n).fill(1), totalVertexWeight: n };
+  const graph = ringGraph(n);
   const owner = new Int32Array(n);
   for (let round = 0; round < WARM_ROUNDS; round++) {
     for (let v = 0; v < n; v++) owner[v] = (v * 7 + round) % 3 === 0 ? 1 : 0;
@@ -584,14 +577,7 @@ const fmWarmed = new WeakSet<WebAssembly.Module>();
 function warmUpFm(host: WasmHost): void {
   fmWarmed.add(host.module);
   const n = WARM_VERTICES;
-  const offsets = new Int32Array(n + 1);
-  const targets = new Int32Array(2 * n);
-  for (let v = 0; v < n; v++) {
-    offsets[v + 1] = 2 * (v + 1);
-    targets[2 * v] = (v + n - 1) % n;
-    targets[2 * v + 1] = (v + 1) % n;
-  }
-  const graph: WeightedGraph = { n, offsets, targets, edgeWeights: new Int32Array(2 * n).fill(1), vertexWeights: new Float64Array(n).fill(1), totalVertexWeight: n };
+  const graph = ringGraph(n);
   const random = new Prng(1);
   for (let round = 0; round < WARM_ROUNDS; round++) {
     const owner = Int32Array.from({ length: n }, (_, v) => ((v >> 3) + round) % 3);

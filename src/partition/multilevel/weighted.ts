@@ -137,3 +137,15 @@ export function simpleCut(graph: WeightedGraph, owner: Int32Array): number {
   }
   return cut / 2;
 }
+
+/** A ring of n vertices with unit weights: the kernels' warm-up input (each vertex has 2 neighbours). */
+export function ringGraph(n: number): WeightedGraph {
+  const offsets = new Int32Array(n + 1);
+  const targets = new Int32Array(2 * n);
+  for (let v = 0; v < n; v++) {
+    offsets[v + 1] = 2 * (v + 1);
+    targets[2 * v] = (v + n - 1) % n;
+    targets[2 * v + 1] = (v + 1) % n;
+  }
+  return { n, offsets, targets, edgeWeights: new Int32Array(2 * n).fill(1), vertexWeights: new Float64Array(n).fill(1), totalVertexWeight: n };
+}
