@@ -25,7 +25,7 @@
 import { OptionsError } from '../errors.js';
 import type { AlgorithmName } from '../execute/types.js';
 import { ALGORITHMS } from '../execute/types.js';
-import { imbalance as imbalanceOf, modelLoads, type LoadModel } from './metrics.js';
+import { imbalance as imbalanceOf, modelLoads, reverseArcs, type LoadModel } from './metrics.js';
 import { arcOwnersOf, checkPartitionCount, type ArcTopology, type PartitionAssignment } from './plan.js';
 
 export interface BalanceOptions {
@@ -94,22 +94,13 @@ function costOf(cost: number | ArrayLike<number> | undefined): (index: number) =
   return (index) => cost[index]!;
 }
 
-/** In-arcs by target with their CSR arc index (the reversal metrics.ts does, keeping arc ids). */
+/** In-arcs by target with their CSR arc index (metrics.reverseArcs), and the source of every arc. */
 function inArcsOf(graph: ArcTopology): { inOffsets: Uint32Array; inArcs: Uint32Array; sources: Uint32Array } {
-  const { n, m } = graph;
+  const { inOffsets, inArcs } = reverseArcs(graph, null, true);
   const offsets = graph.outOffsets;
-  const targets = graph.outTargets;
-  const inOffsets = new Uint32Array(n + 1);
-  for (let a = 0; a < m; a++) inOffsets[targets[a]! + 1]!++;
-  for (let v = 0; v < n; v++) inOffsets[v + 1]! += inOffsets[v]!;
-  const cursor = inOffsets.slice(0, n);
-  const inArcs = new Uint32Array(m);
-  const sources = new Uint32Array(m);
-  for (let u = 0; u < n; u++) {
-    sources.fill(u, offsets[u]!, offsets[u + 1]!);
-    for (let a = offsets[u]!; a < offsets[u + 1]!; a++) inArcs[cursor[targets[a]!]!++] = a;
-  }
-  return { inOffsets, inArcs, sources };
+  const sources = new Uint32Array(graph.m);
+  for (let u = 0; u < graph.n; u++) sources.fill(u, offsets[u]!, offsets[u + 1]!);
+  return { inOffsets, inArcs: inArcs!, sources };
 }
 
 interface Candidate {

@@ -148,9 +148,11 @@ export interface ReverseArcs {
   inSources: Uint32Array;
   /** owner of each in-arc; null when not asked for */
   inOwners: Int32Array | null;
+  /** CSR index of each in-arc; null when not asked for */
+  inArcs: Uint32Array | null;
 }
 
-export function reverseArcs(graph: ArcTopology, arcOwner: Int32Array | null): ReverseArcs {
+export function reverseArcs(graph: ArcTopology, arcOwner: Int32Array | null, withArcIndices = false): ReverseArcs {
   const { n, m } = graph;
   const offsets = graph.outOffsets;
   const targets = graph.outTargets;
@@ -160,15 +162,17 @@ export function reverseArcs(graph: ArcTopology, arcOwner: Int32Array | null): Re
   const cursor = inOffsets.slice(0, n);
   const inSources = new Uint32Array(m);
   const inOwners = arcOwner ? new Int32Array(m) : null;
+  const inArcs = withArcIndices ? new Uint32Array(m) : null;
   for (let u = 0; u < n; u++) {
     const end = offsets[u + 1]!;
     for (let a = offsets[u]!; a < end; a++) {
       const position = cursor[targets[a]!]!++;
       inSources[position] = u;
       if (inOwners) inOwners[position] = arcOwner![a]!;
+      if (inArcs) inArcs[position] = a;
     }
   }
-  return { inOffsets, inSources, inOwners };
+  return { inOffsets, inSources, inOwners, inArcs };
 }
 
 /** Edges and cut edges of the undirected simple graph (see the module comment). */
