@@ -12,7 +12,8 @@ import {
 import { pagerankPull, pagerankScatter } from './kernels/pagerank';
 import { bfsBottomUp, bfsTopDown } from './kernels/bfs';
 import { ssspFinalize, ssspRound } from './kernels/sssp';
-import { wccFinalize, wccInit, wccUnion } from './kernels/wcc';
+import { wccFinalize, wccInit, wccLocalMin, wccUnion } from './kernels/wcc';
+import { clearFlags, gather64, packEqual32, packFlagged32, packFlagged64, scatter64, unpackMin32, unpackMin64, unpackVisit32 } from './kernels/exchange';
 
 /** First byte above the module's static data: the host's arena starts at or above it. */
 export function heap_base(): usize {
@@ -97,6 +98,9 @@ export function wcc_union(outOffsets: usize, outTargets: usize, parent: usize, b
 export function wcc_finalize(parent: usize, labels: usize, n: u32): u32 {
   return wccFinalize(parent, labels, n);
 }
+export function wcc_local_min(root: usize, labels: usize, rootLabel: usize, n: u32, flags: usize, out: usize, outCount: u32): u32 {
+  return wccLocalMin(root, labels, rootLabel, n, flags, out, outCount);
+}
 
 // --- LIF (kernels/lif.ts, owned by the LIF engineer) ---
 export * from './kernels/lif';
@@ -179,4 +183,33 @@ export function kway_fm_pass(
   budget: f64,
 ): f64 {
   return kwayFmPass(offsets, targets, edgeWeights, vertexWeights, owner, partWeight, n, k, connection, touched, hubOf, hubConnection, tabled, rescoreDegree, order, keys, values, lockedIn, movedVertex, movedFrom, choice, pass, limit, patience, budget);
+}
+
+// --- exchange between partitions (kernels/exchange.ts, owned by the distributed runtime) ---
+export function exchange_gather64(source: usize, list: usize, count: u32, target: usize): u32 {
+  return gather64(source, list, count, target);
+}
+export function exchange_scatter64(source: usize, list: usize, count: u32, target: usize): u32 {
+  return scatter64(source, list, count, target);
+}
+export function exchange_pack_equal32(values: usize, list: usize, count: u32, value: i32, positions: usize): u32 {
+  return packEqual32(values, list, count, value, positions);
+}
+export function exchange_unpack_visit32(values: usize, list: usize, positions: usize, count: u32, value: i32, out: usize, outCount: u32): u32 {
+  return unpackVisit32(values, list, positions, count, value, out, outCount);
+}
+export function exchange_pack_flagged64(values: usize, flags: usize, list: usize, count: u32, positions: usize, payload: usize): u32 {
+  return packFlagged64(values, flags, list, count, positions, payload);
+}
+export function exchange_pack_flagged32(values: usize, flags: usize, list: usize, count: u32, positions: usize, payload: usize): u32 {
+  return packFlagged32(values, flags, list, count, positions, payload);
+}
+export function exchange_unpack_min64(values: usize, flags: usize, list: usize, positions: usize, payload: usize, count: u32, out: usize, outCount: u32): u32 {
+  return unpackMin64(values, flags, list, positions, payload, count, out, outCount);
+}
+export function exchange_unpack_min32(values: usize, flags: usize, list: usize, positions: usize, payload: usize, count: u32, out: usize, outCount: u32): u32 {
+  return unpackMin32(values, flags, list, positions, payload, count, out, outCount);
+}
+export function exchange_clear_flags(flags: usize, list: usize, count: u32): u32 {
+  return clearFlags(flags, list, count);
 }

@@ -67,3 +67,32 @@ export function wccFinalize(parent: usize, labels: usize, n: u32): u32 {
   }
   return components;
 }
+
+/**
+ * WCC on one partition's local graph (distributed runs): `root` i32[n] is wccFinalize's output over
+ * the local arcs (root[v] = the local component's smallest local id), `labels` i32[n] hold global
+ * labels (min-id so far). Gives every local vertex the smallest label of its local component; a
+ * vertex whose label drops and is not yet flagged is flagged and appended to `out`. Returns the new
+ * length of `out`. `rootLabel` is scratch i32[n].
+ */
+export function wccLocalMin(root: usize, labels: usize, rootLabel: usize, n: u32, flags: usize, out: usize, outCount: u32): u32 {
+  for (let v: u32 = 0; v < n; v++) store<i32>(rootLabel + (<usize>v << 2), 0x7fffffff);
+  for (let v: u32 = 0; v < n; v++) {
+    const slot = rootLabel + (<usize>parentOf(root, v) << 2);
+    const label = load<i32>(labels + (<usize>v << 2));
+    if (label < load<i32>(slot)) store<i32>(slot, label);
+  }
+  let length = outCount;
+  for (let v: u32 = 0; v < n; v++) {
+    const smallest = load<i32>(rootLabel + (<usize>parentOf(root, v) << 2));
+    if (smallest < load<i32>(labels + (<usize>v << 2))) {
+      store<i32>(labels + (<usize>v << 2), smallest);
+      if (load<u8>(flags + <usize>v) == 0) {
+        store<u8>(flags + <usize>v, 1);
+        store<u32>(out + (<usize>length << 2), v);
+        length++;
+      }
+    }
+  }
+  return length;
+}
