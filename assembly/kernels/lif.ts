@@ -1,14 +1,15 @@
-// LIF: a chunk of steps of the integer leaky integrate-and-fire model (lif-model.md), on one worker.
-// Returns: the steps completed (it stops early when the next step's spikes might not fit in the spike
-//   buffer), or LIF_STATUS_OVERFLOW with the neuron and step written to the control block.
-// Method: each step updates every neuron in id order (arrivals read from a delay ring buffer of i64 rows,
-//   DECAY rounded toward zero, counter-based noise), then pushes each spike along its CSR out-arcs into
-//   ring row (t + d) mod D. Requires: integer weights (unit or i32), delays in [1, D - 1], state zeroed.
-// Cites: Davies et al., "Loihi: a neuromorphic manycore processor", IEEE Micro 38(1), 2018 (fixed-point CUBA LIF).
+// LIF: a chunk of steps of the integer leaky integrate-and-fire model (lif-model.md), on one worker's
+//   (local) graph. Returns: the steps completed (it stops early when the next step's spikes might not fit
+//   in the spike buffer), or LIF_STATUS_OVERFLOW with the neuron and step written to the control block.
+// Method: each step updates neurons [0, updateCount) in id order (arrivals read from a delay ring buffer
+//   of i64 rows, DECAY rounded toward zero, counter-based noise), then pushes each spike along its CSR
+//   out-arcs into ring row (t + d) mod D. Requires: integer weights (unit or i32), delays in [1, D - 1],
+//   state zeroed. Cites: Davies et al., "Loihi: a neuromorphic manycore processor", IEEE Micro 38(1), 2018.
 //
-// The control block and the state regions are drawn in src/memory/layout.ts (LIF section). Everything
-// the kernel keeps between calls lives in those regions, so a run can be driven in chunks of any size
-// and any instance of the module (on any thread) may run the next chunk.
+// The control block and the state regions are drawn in src/memory/layout.ts (LIF section), with the
+// epoch protocol that lif_deliver, lif_ring_take and lif_ring_add serve on a partition's local graph.
+// Everything the kernel keeps between calls lives in those regions, so a run can be driven in chunks
+// of any size and any instance of the module (on any thread) may run the next chunk.
 
 import {
   DELAY_CONSTANT,
@@ -19,6 +20,7 @@ import {
   LIF_DELAY_KIND,
   LIF_ERROR_NEURON,
   LIF_ERROR_STEP,
+  LIF_GLOBAL_IDS,
   LIF_N,
   LIF_OUT_DELAYS,
   LIF_OUT_OFFSETS,
@@ -38,6 +40,7 @@ import {
   LIF_STATUS_OVERFLOW,
   LIF_STEP_SPIKES,
   LIF_SYNAPTIC_EVENTS,
+  LIF_UPDATE_COUNT,
   LIF_VOLTAGE,
   LIF_WEIGHT_KIND,
   NEURON_BIAS,
@@ -131,21 +134,50 @@ const STATE_LIMIT: i64 = (<i64>1) << LIF_STATE_LIMIT_BITS;
   return events;
 }
 
+/** deliver() with its storage kinds chosen at run time: one specialised loop per kind. */
+function deliverAny(
+  weighted: bool,
+  delayKind: u32,
+  ids: usize,
+  first: u32,
+  last: u32,
+  outOffsets: usize,
+  outTargets: usize,
+  outWeights: usize,
+  outDelays: usize,
+  ring: usize,
+  n: u32,
+  rows: u32,
+  rowNow: u32,
+  constantDelay: u32,
+): u64 {
+  if (weighted) {
+    if (delayKind == DELAY_CONSTANT) return deliver(true, DELAY_CONSTANT, ids, first, last, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+    if (delayKind == DELAY_U8) return deliver(true, DELAY_U8, ids, first, last, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+    return deliver(true, DELAY_U16, ids, first, last, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+  }
+  if (delayKind == DELAY_CONSTANT) return deliver(false, DELAY_CONSTANT, ids, first, last, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+  if (delayKind == DELAY_U8) return deliver(false, DELAY_U8, ids, first, last, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+  return deliver(false, DELAY_U16, ids, first, last, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
+}
+
 /** `written` after an update that overflowed (the spike buffer never holds 2^32 − 1 ids). */
 const OVERFLOWED: u32 = 0xffffffff;
 
 /**
- * Update every neuron for one step in id order, appending the spiking ids at `ids[written ..]`.
- * Returns the new `written`, or OVERFLOWED with the neuron stored in the control block's error slot. `uniform` (a constant at each call site) means
- * every neuron shares the record at `params`, so its fields are read once, outside the loop.
+ * Update neurons [0, count) for one step in id order, appending the spiking ids at `ids[written ..]`.
+ * Returns the new `written`, or OVERFLOWED with the neuron stored in the control block's error slot.
+ * `uniform` (a constant at each call site) means every neuron shares the record at `params`, so its
+ * fields are read once, outside the loop. `globalIds` (0 = identity) names the neuron NOISE draws for.
  */
 // @ts-ignore: decorator
 @inline function updateNeurons(
   uniform: bool,
   control: usize,
-  n: u32,
+  count: u32,
   step: u32,
   seed: u64,
+  globalIds: usize,
   arrivals: usize,
   params: usize,
   paramStride: usize,
@@ -162,7 +194,7 @@ const OVERFLOWED: u32 = 0xffffffff;
   const sharedAmplitude = load<i32>(params, NEURON_NOISE << 2);
   const sharedThreshold = <i64>load<i32>(params, NEURON_VTH << 2);
   const sharedRefractory = load<i32>(params, NEURON_REFRACTORY << 2);
-  for (let i: u32 = 0; i < n; i++) {
+  for (let i: u32 = 0; i < count; i++) {
     const index = <usize>i;
     const arrivalSlot = arrivals + (index << 3);
     const arrived = load<i64>(arrivalSlot);
@@ -174,7 +206,7 @@ const OVERFLOWED: u32 = 0xffffffff;
     const amplitude = uniform ? sharedAmplitude : load<i32>(record, NEURON_NOISE << 2);
     const u = decay(load<i64>(current + (index << 3)), keepU) + arrived;
     let v = decay(load<i64>(voltage + (index << 3)), keepV) + u + bias;
-    if (amplitude != 0) v += noiseOf(seed, i, step, amplitude);
+    if (amplitude != 0) v += noiseOf(seed, globalIds == 0 ? i : load<u32>(globalIds + (index << 2)), step, amplitude);
     // Bounds (see layout.ts): |u|, |v| < 2^61 on entry and |arrivals| ≤ 2^62 keep these sums
     // below 2^63, so the check sees the true values, never wrapped ones.
     if (u >= STATE_LIMIT || u <= -STATE_LIMIT || v >= STATE_LIMIT || v <= -STATE_LIMIT) {
@@ -221,20 +253,22 @@ export function lif_run(control: usize, firstStep: u32, maxSteps: u32): i32 {
   const capacity = load<u32>(control, LIF_SPIKE_CAPACITY);
   const stepSpikes = <usize>load<u32>(control, LIF_STEP_SPIKES);
   const seed = load<u64>(control, LIF_SEED);
+  const updateCount = load<u32>(control, LIF_UPDATE_COUNT);
+  const globalIds = <usize>load<u32>(control, LIF_GLOBAL_IDS);
   let events = load<u64>(control, LIF_SYNAPTIC_EVENTS);
 
   let written: u32 = 0;
   let done: u32 = 0;
-  // A step may spike every neuron: start it only when n more ids fit.
-  while (done < maxSteps && capacity - written >= n) {
+  // A step may spike every updated neuron: start it only when that many more ids fit.
+  while (done < maxSteps && capacity - written >= updateCount) {
     const step = firstStep + done;
     const rowNow = step % rows;
     const arrivals = ring + ((<usize>rowNow * <usize>n) << 3);
     const stepStart = written;
 
     written = paramStride == 0
-      ? updateNeurons(true, control, n, step, seed, arrivals, params, 0, current, voltage, refractory, spikeCounts, ids, written)
-      : updateNeurons(false, control, n, step, seed, arrivals, params, paramStride, current, voltage, refractory, spikeCounts, ids, written);
+      ? updateNeurons(true, control, updateCount, step, seed, globalIds, arrivals, params, 0, current, voltage, refractory, spikeCounts, ids, written)
+      : updateNeurons(false, control, updateCount, step, seed, globalIds, arrivals, params, paramStride, current, voltage, refractory, spikeCounts, ids, written);
     if (written == OVERFLOWED) {
       store<u32>(control, step, LIF_ERROR_STEP);
       store<u32>(control, 0, LIF_SPIKES_WRITTEN);
@@ -243,23 +277,7 @@ export function lif_run(control: usize, firstStep: u32, maxSteps: u32): i32 {
     }
 
     if (written > stepStart) {
-      if (weighted) {
-        if (delayKind == DELAY_CONSTANT) {
-          events += deliver(true, DELAY_CONSTANT, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
-        } else if (delayKind == DELAY_U8) {
-          events += deliver(true, DELAY_U8, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
-        } else {
-          events += deliver(true, DELAY_U16, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
-        }
-      } else {
-        if (delayKind == DELAY_CONSTANT) {
-          events += deliver(false, DELAY_CONSTANT, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
-        } else if (delayKind == DELAY_U8) {
-          events += deliver(false, DELAY_U8, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
-        } else {
-          events += deliver(false, DELAY_U16, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
-        }
-      }
+      events += deliverAny(weighted, delayKind, ids, stepStart, written, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, rowNow, constantDelay);
     }
     store<u32>(stepSpikes + ((<usize>done) << 2), written - stepStart);
     done++;
@@ -267,4 +285,80 @@ export function lif_run(control: usize, firstStep: u32, maxSteps: u32): i32 {
   store<u32>(control, written, LIF_SPIKES_WRITTEN);
   store<u64>(control, events, LIF_SYNAPTIC_EVENTS);
   return <i32>done;
+}
+
+/**
+ * Push received spikes along their local out-arcs (see the epoch protocol in src/memory/layout.ts):
+ * ids[k] (a local id, usually a replica) fired at 1-based step steps[k], so arc j→i of delay d adds
+ * its weight to ring row (steps[k] + d) mod D. Runs of equal steps share one pass. Adds the arcs to
+ * synapticEvents and returns how many were pushed (u32, wrapping past 2^32: the u64 total is exact).
+ */
+export function lif_deliver(control: usize, ids: usize, steps: usize, count: u32): u32 {
+  const n = load<u32>(control, LIF_N);
+  const outOffsets = <usize>load<u32>(control, LIF_OUT_OFFSETS);
+  const outTargets = <usize>load<u32>(control, LIF_OUT_TARGETS);
+  const outWeights = <usize>load<u32>(control, LIF_OUT_WEIGHTS);
+  const weighted = load<u32>(control, LIF_WEIGHT_KIND) != WEIGHT_UNIT;
+  const outDelays = <usize>load<u32>(control, LIF_OUT_DELAYS);
+  const delayKind = load<u32>(control, LIF_DELAY_KIND);
+  const constantDelay = load<u32>(control, LIF_CONSTANT_DELAY);
+  const rows = load<u32>(control, LIF_RING_ROWS);
+  const ring = <usize>load<u32>(control, LIF_RING);
+  let events: u64 = 0;
+  let first: u32 = 0;
+  while (first < count) {
+    const step = load<u32>(steps + ((<usize>first) << 2));
+    let last = first + 1;
+    while (last < count && load<u32>(steps + ((<usize>last) << 2)) == step) last++;
+    // step % rows first: step + d could pass 2^32
+    events += deliverAny(weighted, delayKind, ids, first, last, outOffsets, outTargets, outWeights, outDelays, ring, n, rows, step % rows, constantDelay);
+    first = last;
+  }
+  store<u64>(control, load<u64>(control, LIF_SYNAPTIC_EVENTS) + events, LIF_SYNAPTIC_EVENTS);
+  return <u32>events;
+}
+
+/**
+ * Hand out ring cells: out[i · rows + r] = ring[(firstStep + r) mod D][list[i]] (i64, row-major per
+ * list entry), zeroing each cell, for i < count and r < rows ≤ D. A replica's collected arrivals
+ * leave its partition this way, for lif_ring_add on the master's. Returns count · rows.
+ */
+export function lif_ring_take(control: usize, firstStep: u32, rows: u32, list: usize, count: u32, out: usize): u32 {
+  const n = <usize>load<u32>(control, LIF_N);
+  const ringRows = load<u32>(control, LIF_RING_ROWS);
+  const ring = <usize>load<u32>(control, LIF_RING);
+  const firstRow = firstStep % ringRows;
+  for (let i: u32 = 0; i < count; i++) {
+    const column = ring + ((<usize>load<u32>(list + ((<usize>i) << 2))) << 3);
+    const base = out + ((<usize>i * <usize>rows) << 3);
+    let row = firstRow;
+    for (let r: u32 = 0; r < rows; r++) {
+      const cell = column + ((<usize>row * n) << 3);
+      store<i64>(base + ((<usize>r) << 3), load<i64>(cell));
+      store<i64>(cell, 0);
+      row++;
+      if (row == ringRows) row = 0;
+    }
+  }
+  return count * rows;
+}
+
+/** The receiving side of lif_ring_take: ring[(firstStep + r) mod D][list[i]] += input[i · rows + r]. */
+export function lif_ring_add(control: usize, firstStep: u32, rows: u32, list: usize, count: u32, input: usize): u32 {
+  const n = <usize>load<u32>(control, LIF_N);
+  const ringRows = load<u32>(control, LIF_RING_ROWS);
+  const ring = <usize>load<u32>(control, LIF_RING);
+  const firstRow = firstStep % ringRows;
+  for (let i: u32 = 0; i < count; i++) {
+    const column = ring + ((<usize>load<u32>(list + ((<usize>i) << 2))) << 3);
+    const base = input + ((<usize>i * <usize>rows) << 3);
+    let row = firstRow;
+    for (let r: u32 = 0; r < rows; r++) {
+      const cell = column + ((<usize>row * n) << 3);
+      store<i64>(cell, load<i64>(cell) + load<i64>(base + ((<usize>r) << 3)));
+      row++;
+      if (row == ringRows) row = 0;
+    }
+  }
+  return count * rows;
 }

@@ -9,6 +9,7 @@
  */
 import { ErrorCode, InputError, OptionsError, SimulationError } from '../errors.js';
 import type { NeuromorphicGraph } from '../input/graph.js';
+import type { WasmHost } from '../memory/host.js';
 import {
   DELAY_CONSTANT,
   LIF_CONSTANT_DELAY,
@@ -17,6 +18,7 @@ import {
   LIF_DELAY_KIND,
   LIF_ERROR_NEURON,
   LIF_ERROR_STEP,
+  LIF_GLOBAL_IDS,
   LIF_N,
   LIF_OUT_DELAYS,
   LIF_OUT_OFFSETS,
@@ -36,6 +38,7 @@ import {
   LIF_STATUS_OVERFLOW,
   LIF_STEP_SPIKES,
   LIF_SYNAPTIC_EVENTS,
+  LIF_UPDATE_COUNT,
   LIF_VOLTAGE,
   LIF_WEIGHT_KIND,
   NEURON_DEFAULTS,
@@ -108,6 +111,156 @@ export function checkLifGraph(graph: NeuromorphicGraph): void {
 }
 
 /**
+ * What a LIF run's control block points at: a whole graph (updateCount = n, globalIds = 0), or one
+ * partition's local graph (issue 4): local ids 0 .. updateCount − 1 are the masters it updates, the
+ * rest replicas; the CSR holds the partition's arcs with local targets (see the LIF section of
+ * src/memory/layout.ts for the layout and the epoch protocol). Every field but the counts is a
+ * byte offset into the host's shared memory.
+ */
+export interface LifGraphRegions {
+  /** local ids in all: the CSR's rows, the ring's columns */
+  n: number;
+  /** neurons updated each step: local ids [0, updateCount) */
+  updateCount: number;
+  outOffsets: number;
+  outTargets: number;
+  /** i32 weights, or 0 with weightKind WEIGHT_UNIT */
+  outWeights: number;
+  weightKind: number;
+  /** u8/u16 delays, or 0 with delayKind DELAY_CONSTANT */
+  outDelays: number;
+  delayKind: number;
+  constantDelay: number;
+  /**
+   * Ring rows D: more than any delay of the CSR, and at least the rows one lif_ring_take or
+   * lif_ring_add moves. Partitions of one run should all use the whole graph's maxDelay + 1.
+   */
+  ringRows: number;
+  /** NEURON_STRIDE i32 records, one per local id (at least the updated ones), or one shared record */
+  params: number;
+  sharedParams: boolean;
+  /** u32[n]: the global id NOISE draws with for each local id; 0 = identity */
+  globalIds: number;
+}
+
+/** A LIF run's state in the arena: the control block and the regions it points at. */
+export interface LifState {
+  control: number;
+  n: number;
+  updateCount: number;
+  current: number;
+  voltage: number;
+  refractory: number;
+  /** i64[ringRows · n], row (t mod D) = arrivals for step t */
+  ring: number;
+  ringRows: number;
+  spikeCounts: number;
+  spikeIds: number;
+  spikeCapacity: number;
+  /** u32[stepCapacity]: the spikes of each step of the last lif_run call */
+  stepSpikes: number;
+  /** the most steps one lif_run call may be asked for */
+  stepCapacity: number;
+}
+
+/**
+ * Allocate a LIF run's state from the host's arena (the caller marks and releases), zero it, and
+ * write the control block for `graph`. Costs 8 bytes per local id per ring row plus ~30 bytes per
+ * local id and 4 · max(8 · updateCount, 1024) bytes of spike buffer.
+ */
+export function createLifState(host: WasmHost, graph: LifGraphRegions, seed: bigint): LifState {
+  const { n, updateCount, ringRows } = graph;
+  const spikeCapacity = Math.max(updateCount * SPIKE_BUFFER_STEPS, 1024);
+  // Allocate everything first: allocation may grow the memory, and views come after.
+  const control = host.arena.alloc(LIF_CONTROL_BYTES, 64);
+  const state: LifState = {
+    control,
+    n,
+    updateCount,
+    current: host.allocArray(BigInt64Array, n),
+    voltage: host.allocArray(BigInt64Array, n),
+    refractory: host.allocArray(Int32Array, n),
+    ring: host.allocArray(BigInt64Array, ringRows * n),
+    ringRows,
+    spikeCounts: host.allocArray(Int32Array, n),
+    spikeIds: host.allocArray(Uint32Array, spikeCapacity),
+    spikeCapacity,
+    stepSpikes: host.allocArray(Uint32Array, STEPS_PER_CALL),
+    stepCapacity: STEPS_PER_CALL,
+  };
+  // The arena hands back released memory as it was left: zero the state.
+  host.view(BigInt64Array, state.current, n).fill(0n);
+  host.view(BigInt64Array, state.voltage, n).fill(0n);
+  host.view(Int32Array, state.refractory, n).fill(0);
+  host.view(BigInt64Array, state.ring, ringRows * n).fill(0n);
+  host.view(Int32Array, state.spikeCounts, n).fill(0);
+
+  const words = host.view(Uint32Array, control, LIF_CONTROL_BYTES / 4);
+  words.fill(0);
+  const put = (offset: number, value: number): void => {
+    words[offset / 4] = value;
+  };
+  put(LIF_N, n);
+  put(LIF_OUT_OFFSETS, graph.outOffsets);
+  put(LIF_OUT_TARGETS, graph.outTargets);
+  put(LIF_OUT_WEIGHTS, graph.weightKind === WEIGHT_UNIT ? 0 : graph.outWeights);
+  put(LIF_WEIGHT_KIND, graph.weightKind);
+  put(LIF_OUT_DELAYS, graph.delayKind === DELAY_CONSTANT ? 0 : graph.outDelays);
+  put(LIF_DELAY_KIND, graph.delayKind);
+  put(LIF_CONSTANT_DELAY, graph.delayKind === DELAY_CONSTANT ? graph.constantDelay : 0);
+  put(LIF_RING_ROWS, ringRows);
+  put(LIF_PARAMS, graph.params);
+  put(LIF_PARAM_STRIDE, graph.sharedParams ? 0 : NEURON_STRIDE * 4);
+  put(LIF_CURRENT, state.current);
+  put(LIF_VOLTAGE, state.voltage);
+  put(LIF_REFRACTORY, state.refractory);
+  put(LIF_RING, state.ring);
+  put(LIF_SPIKE_COUNTS, state.spikeCounts);
+  put(LIF_SPIKE_IDS, state.spikeIds);
+  put(LIF_SPIKE_CAPACITY, spikeCapacity);
+  put(LIF_STEP_SPIKES, state.stepSpikes);
+  put(LIF_UPDATE_COUNT, updateCount);
+  put(LIF_GLOBAL_IDS, graph.globalIds);
+  const longs = host.view(BigUint64Array, control, LIF_CONTROL_BYTES / 8);
+  longs[LIF_SEED / 8] = seed;
+  longs[LIF_SYNAPTIC_EVENTS / 8] = 0n;
+  return state;
+}
+
+/**
+ * One lif_run call: steps firstStep .. firstStep + maxSteps − 1 (maxSteps ≤ state.stepCapacity)
+ * or fewer. Returns the steps done; their spikes are in spikeIds, stepSpikes[k] of them for step
+ * firstStep + k. Throws SimulationError LIF_OVERFLOW naming `inputIdOf(local neuron)`.
+ */
+export function advanceLif(
+  host: WasmHost,
+  state: LifState,
+  firstStep: number,
+  maxSteps: number,
+  inputIdOf: (local: number) => number | string,
+  file?: string,
+): number {
+  const status = host.exports.lif_run!(state.control, firstStep, maxSteps);
+  if (status === LIF_STATUS_OVERFLOW) {
+    const words = host.view(Uint32Array, state.control, LIF_CONTROL_BYTES / 4);
+    const inputId = inputIdOf(words[LIF_ERROR_NEURON / 4]!);
+    const step = words[LIF_ERROR_STEP / 4]!;
+    throw new SimulationError(
+      ErrorCode.LIF_OVERFLOW,
+      `LIF state overflow at neuron ${inputId}, step ${step}: |u| or |v| reached 2^${LIF_STATE_LIMIT_BITS} (weights or bias too large for the model)`,
+      { neuron: inputId, step, ...(file === undefined ? {} : { file }) },
+    );
+  }
+  if (status <= 0 && maxSteps > 0) throw new SimulationError(ErrorCode.INTERNAL, `lif_run made no progress at step ${firstStep} (status ${status})`);
+  return status;
+}
+
+/** The synaptic events a LIF state has counted (spikes times local out-degree, pushed or delivered). */
+export function lifSynapticEvents(host: WasmHost, state: LifState): number {
+  return Number(host.view(BigUint64Array, state.control, LIF_CONTROL_BYTES / 8)[LIF_SYNAPTIC_EVENTS / 8]!);
+}
+
+/**
  * Simulate `steps` steps of the integer LIF model on the graph (lif-model.md). Returns spike counts
  * per neuron (Int32Array, internal ids), the raster on request, the synaptic events (spikes times
  * out-degree) and per-step statistics. Costs: 8 bytes per neuron per ring row (maxDelay + 1 rows)
@@ -120,85 +273,47 @@ export function runLif(graph: NeuromorphicGraph, options: AlgorithmOptions = {})
   const { steps, seed, recordSpikes } = lifOptions(options);
   checkLifGraph(graph);
   const { host, n } = graph;
-  const rows = graph.maxDelay + 1;
-  const spikeCapacity = Math.max(n * SPIKE_BUFFER_STEPS, 1024);
   const mark = host.arena.mark();
   try {
-    // Allocate everything first: allocation may grow the memory, and views come after.
-    const control = host.arena.alloc(LIF_CONTROL_BYTES, 64);
-    const current = host.allocArray(BigInt64Array, n);
-    const voltage = host.allocArray(BigInt64Array, n);
-    const refractory = host.allocArray(Int32Array, n);
-    const ring = host.allocArray(BigInt64Array, rows * n);
-    const spikeCounts = host.allocArray(Int32Array, n);
-    const spikeIds = host.allocArray(Uint32Array, spikeCapacity);
-    const stepSpikes = host.allocArray(Uint32Array, STEPS_PER_CALL);
-    // Without a neuron table every neuron shares one defaults record (stride 0).
+    // Without a neuron table every neuron shares one defaults record.
     const params = graph.hasNeuronTable ? graph.regions.neurons : host.allocArray(Int32Array, NEURON_STRIDE);
     if (!graph.hasNeuronTable) {
       host.view(Int32Array, params, NEURON_STRIDE).set(NEURON_FIELDS.map((field) => NEURON_DEFAULTS[field]));
     }
-    // The arena hands back released memory as it was left: zero the state.
-    host.view(BigInt64Array, current, n).fill(0n);
-    host.view(BigInt64Array, voltage, n).fill(0n);
-    host.view(Int32Array, refractory, n).fill(0);
-    host.view(BigInt64Array, ring, rows * n).fill(0n);
-    host.view(Int32Array, spikeCounts, n).fill(0);
+    const state = createLifState(
+      host,
+      {
+        n,
+        updateCount: n,
+        outOffsets: graph.regions.outOffsets,
+        outTargets: graph.regions.outTargets,
+        outWeights: graph.regions.outWeights,
+        weightKind: graph.weightType,
+        outDelays: graph.regions.outDelays,
+        delayKind: graph.delayType,
+        constantDelay: graph.constantDelay,
+        ringRows: graph.maxDelay + 1,
+        params,
+        // A table whose records are all equal (generated networks) runs as one shared record: the
+        // kernel then reads the parameters once per step instead of once per neuron.
+        sharedParams: !graph.hasNeuronTable || recordsAllEqual(graph.neuronRecords!),
+        globalIds: 0,
+      },
+      seed,
+    );
 
-    const words = host.view(Uint32Array, control, LIF_CONTROL_BYTES / 4);
-    words.fill(0);
-    const put = (offset: number, value: number): void => {
-      words[offset / 4] = value;
-    };
-    put(LIF_N, n);
-    put(LIF_OUT_OFFSETS, graph.regions.outOffsets);
-    put(LIF_OUT_TARGETS, graph.regions.outTargets);
-    put(LIF_OUT_WEIGHTS, graph.weightType === WEIGHT_UNIT ? 0 : graph.regions.outWeights);
-    put(LIF_WEIGHT_KIND, graph.weightType);
-    put(LIF_OUT_DELAYS, graph.delayType === DELAY_CONSTANT ? 0 : graph.regions.outDelays);
-    put(LIF_DELAY_KIND, graph.delayType);
-    put(LIF_CONSTANT_DELAY, graph.delayType === DELAY_CONSTANT ? graph.constantDelay : 0);
-    put(LIF_RING_ROWS, rows);
-    // A table whose records are all equal (generated networks) runs as one shared record: the
-    // kernel then reads the parameters once per step instead of once per neuron.
-    const shared = !graph.hasNeuronTable || recordsAllEqual(graph.neuronRecords!);
-    put(LIF_PARAMS, params);
-    put(LIF_PARAM_STRIDE, shared ? 0 : NEURON_STRIDE * 4);
-    put(LIF_CURRENT, current);
-    put(LIF_VOLTAGE, voltage);
-    put(LIF_REFRACTORY, refractory);
-    put(LIF_RING, ring);
-    put(LIF_SPIKE_COUNTS, spikeCounts);
-    put(LIF_SPIKE_IDS, spikeIds);
-    put(LIF_SPIKE_CAPACITY, spikeCapacity);
-    put(LIF_STEP_SPIKES, stepSpikes);
-    const longs = host.view(BigUint64Array, control, LIF_CONTROL_BYTES / 8);
-    longs[LIF_SEED / 8] = seed;
-    longs[LIF_SYNAPTIC_EVENTS / 8] = 0n;
-
-    const run = host.exports.lif_run!;
     const perStep: SuperstepStats[] = new Array(steps);
     const spikeSteps = new SpikeAccumulator(recordSpikes);
-    const ids = host.view(Uint32Array, spikeIds, spikeCapacity);
-    const counts = host.view(Uint32Array, stepSpikes, STEPS_PER_CALL);
+    const ids = host.view(Uint32Array, state.spikeIds, state.spikeCapacity);
+    const counts = host.view(Uint32Array, state.stepSpikes, state.stepCapacity);
+    const inputIdOf = (neuron: number): number => graph.toInputId(neuron);
     const started = performance.now();
     let done = 0;
     while (done < steps) {
-      const want = Math.min(STEPS_PER_CALL, steps - done);
+      const want = Math.min(state.stepCapacity, steps - done);
       const callStart = performance.now();
-      const status = run(control, done + 1, want);
+      const status = advanceLif(host, state, done + 1, want, inputIdOf, graph.name);
       const callMs = performance.now() - callStart;
-      if (status === LIF_STATUS_OVERFLOW) {
-        const neuron = words[LIF_ERROR_NEURON / 4]!;
-        const step = words[LIF_ERROR_STEP / 4]!;
-        const inputId = graph.toInputId(neuron);
-        throw new SimulationError(
-          ErrorCode.LIF_OVERFLOW,
-          `LIF state overflow at neuron ${inputId}, step ${step}: |u| or |v| reached 2^${LIF_STATE_LIMIT_BITS} (weights or bias too large for the model)`,
-          { neuron: inputId, step, file: graph.name },
-        );
-      }
-      if (status <= 0) throw new SimulationError(ErrorCode.INTERNAL, `lif_run made no progress at step ${done + 1} (status ${status})`);
       // The kernel reports per-step spike counts; wall time is only known per call, so each step
       // of a call gets an equal share of it.
       let offset = 0;
@@ -215,10 +330,10 @@ export function runLif(graph: NeuromorphicGraph, options: AlgorithmOptions = {})
     return {
       algorithm: 'lif',
       n,
-      values: host.view(Int32Array, spikeCounts, n).slice(),
+      values: host.view(Int32Array, state.spikeCounts, n).slice(),
       supersteps: steps,
       ...(recordSpikes ? { spikes: spikeSteps.raster() } : {}),
-      synapticEvents: Number(longs[LIF_SYNAPTIC_EVENTS / 8]!),
+      synapticEvents: lifSynapticEvents(host, state),
       perSuperstep: perStep,
       wallMs,
     };

@@ -82,9 +82,35 @@ export const NEURON_DEFAULTS: Readonly<Record<NeuronField, number>> = {
  *   +96   u32  errorNeuron          kernel, on LIF_STATUS_OVERFLOW
  *   +100  u32  errorStep            kernel, on LIF_STATUS_OVERFLOW
  *   +104  u32  spikesWritten        kernel: spike ids written by the last call
+ *   +108  u32  updateCount          driver: neurons updated each step are local ids [0, updateCount)
+ *   +112  u32  globalIds (0=identity) driver: u32[n], the id NOISE draws with for each local id
+ *   +116 .. +127                    unused (zero)
  *
  * lif_run(control, firstStep, maxSteps) returns the steps it completed (it stops early when the
  * next step's spikes might not fit in spikeIds) or LIF_STATUS_OVERFLOW.
+ *
+ * Local graphs (issue 4). A partition runs the same kernels on its local graph: n counts all local
+ * ids, masters first (local 0 .. updateCount − 1, the neurons it updates) and then replicas of
+ * neurons whose master is elsewhere. Only masters are updated and only they can spike; current,
+ * voltage, refractory, spikeCounts and params need to be meaningful for masters only, but are
+ * sized n so that one layout serves both. The ring spans all n local ids: replica targets collect
+ * arrivals there too, which lif_ring_take hands out for the master's partition to lif_ring_add.
+ * The single-worker driver is the case updateCount = n, globalIds = 0.
+ *
+ *   lif_deliver(control, ids, steps, count): ids u32[count] (local ids, usually replicas), steps
+ *     u32[count] (the 1-based step each fired at): pushes each along its local out-arcs into ring row
+ *     (step + d) mod D and adds the arcs to synapticEvents. Returns the arcs pushed (u32).
+ *   lif_ring_take(control, firstStep, rows, list, count, out): out i64[count · rows], row-major per
+ *     list entry: out[i · rows + r] = ring[(firstStep + r) mod D][list[i]], and the cell is zeroed.
+ *   lif_ring_add(control, firstStep, rows, list, count, input): the inverse direction,
+ *     ring[(firstStep + r) mod D][list[i]] += input[i · rows + r]. Both need rows ≤ D (distinct rows)
+ *     and return count · rows.
+ *
+ * Epoch protocol (E ≤ every delay): run E steps on every partition; send each master spike (id,
+ * step) to the partitions holding a replica of it, which lif_deliver it; then take rows firstStep =
+ * (epoch end + 1), rows = E from every replica and add them to its master. A spike at step t lands
+ * at t + d ≥ t + E, in a later epoch, and is pushed (in-kernel or delivered) by the end of its own
+ * epoch, so every arrival reaches its master's ring before the master's update reads it.
  */
 export const LIF_N = 0;
 export const LIF_OUT_OFFSETS = 4;
@@ -110,6 +136,8 @@ export const LIF_SYNAPTIC_EVENTS = 88;
 export const LIF_ERROR_NEURON = 96;
 export const LIF_ERROR_STEP = 100;
 export const LIF_SPIKES_WRITTEN = 104;
+export const LIF_UPDATE_COUNT = 108;
+export const LIF_GLOBAL_IDS = 112;
 export const LIF_CONTROL_BYTES = 128;
 /** lif_run's status for |u| or |v| reaching LIF_STATE_LIMIT (the error slots name neuron and step). */
 export const LIF_STATUS_OVERFLOW = -1;
