@@ -17,7 +17,7 @@
  */
 import * as flatbuffers from 'flatbuffers';
 import { ErrorCode, InputError } from '../errors.js';
-import { addTypedVector, checksumOf, fieldPosition, hex, readString } from '../flatbuffers.js';
+import { addTypedVector, checksumOf, fieldPosition, openFrame, readString } from '../flatbuffers.js';
 import type { WasmHost } from '../memory/host.js';
 import {
   DELAY_CONSTANT,
@@ -148,37 +148,14 @@ export function parseGraphSnapshot(host: WasmHost, input: Uint8Array, name: stri
   const fail = (problem: string, field?: string): never => {
     throw new InputError(ErrorCode.INPUT_FORMAT, `graph snapshot: ${problem}`, { file: name, field });
   };
-  // Zero-copy typed views need the vectors aligned in memory: copy input that is not 8-byte aligned
-  // (a Buffer from the pool, a network payload) into a fresh buffer.
-  const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
-  const length = bytes.length;
-  if (length < 8) fail(`${length} bytes is too short to be a snapshot`);
-  const identifier = String.fromCharCode(bytes[4]!, bytes[5]!, bytes[6]!, bytes[7]!);
-  if (identifier !== SNAPSHOT_IDENTIFIER) fail(`file identifier is ${JSON.stringify(identifier)}, expected "${SNAPSHOT_IDENTIFIER}"`, 'identifier');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
-
-  // 1-2. Structure: every field this reader will touch lies inside the buffer.
-  const position = (slot: number, field: string, size: number): number => {
-    const at = fieldPosition(bytes, slot);
-    if (at === -2 || at + size > length) fail('root table or vtable lies outside the buffer', field);
-    return at;
-  };
+  // 1-2. Alignment (a copy when needed), identifier, and structure: every field this reader will
+  // touch lies inside the buffer (src/flatbuffers.ts openFrame checks each access).
+  const frame = openFrame(input, SNAPSHOT_IDENTIFIER, 'a snapshot', fail);
+  const { bytes, view, position } = frame;
   const scalar = (slot: number, field: string, size: 1 | 2 | 4, fallback: number): number => {
     const at = position(slot, field, size);
     if (at < 0) return fallback;
     return size === 1 ? view.getUint8(at) : size === 2 ? view.getUint16(at, true) : view.getUint32(at, true);
-  };
-  // A vector: its element count and the byte position of its first element, or null when absent.
-  const vectorAt = (slot: number, field: string, elementBytes: number): { start: number; count: number } | null => {
-    const at = position(slot, field, 4);
-    if (at < 0) return null;
-    const header = at + view.getUint32(at, true);
-    if (header + 4 > length) fail('vector header lies outside the buffer', field);
-    const count = view.getUint32(header, true);
-    const start = header + 4;
-    if (start + count * elementBytes > length) fail(`vector of ${count} elements runs past the end of the buffer`, field);
-    if ((bytes.byteOffset + start) % elementBytes !== 0) fail('vector is not aligned to its element size', field);
-    return { start, count };
   };
 
   const checksumAt = position(SLOT.checksum, 'checksum', 4);
@@ -186,9 +163,7 @@ export function parseGraphSnapshot(host: WasmHost, input: Uint8Array, name: stri
   const version = scalar(SLOT.formatVersion, 'format_version', 4, 0);
   // 3. Checksum before any content is believed (a version check first would let a flipped version
   // byte report a misleading "unsupported version").
-  const stored = view.getUint32(checksumAt, true);
-  const actual = checksumOf(bytes, checksumAt);
-  if (stored !== actual) fail(`checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the file is corrupt or truncated`, 'checksum');
+  frame.verifyChecksum(checksumAt, 'file');
   if (version !== SNAPSHOT_FORMAT_VERSION) fail(`format version ${version} is not supported (this reader knows ${SNAPSHOT_FORMAT_VERSION})`, 'format_version');
 
   // 4. Scalars and lengths.
@@ -209,7 +184,7 @@ export function parseGraphSnapshot(host: WasmHost, input: Uint8Array, name: stri
   // Typed views straight onto the snapshot bytes (validated above, so in bounds and aligned).
   type Ctor<T> = { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
   const array = <T>(Type: Ctor<T>, slot: number, field: string, expected: number | null): T | null => {
-    const found = vectorAt(slot, field, Type.BYTES_PER_ELEMENT);
+    const found = frame.vector(slot, field, Type.BYTES_PER_ELEMENT);
     if (!found) {
       if (expected !== null) fail(`required array is missing (expected ${expected} elements)`, field);
       return null;
@@ -219,7 +194,7 @@ export function parseGraphSnapshot(host: WasmHost, input: Uint8Array, name: stri
     return new Type(bytes.buffer, bytes.byteOffset + found.start, found.count);
   };
   const optional = <T>(Type: Ctor<T>, slot: number, field: string, expected: number): T | null => {
-    const found = vectorAt(slot, field, Type.BYTES_PER_ELEMENT);
+    const found = frame.vector(slot, field, Type.BYTES_PER_ELEMENT);
     if (!found) return null;
     if (found.count !== expected) fail(`array has ${found.count} elements, expected ${expected}`, field);
     return new Type(bytes.buffer, bytes.byteOffset + found.start, found.count);
@@ -353,12 +328,13 @@ export function readSnapshotName(host: WasmHost, bytes: Uint8Array): string | nu
   } finally {
     host.arena.release(mark);
   }
-  const aligned = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
-  const at = fieldPosition(aligned, SLOT.name);
-  if (at < 0) return null;
-  return readString(aligned, new DataView(aligned.buffer, aligned.byteOffset, aligned.byteLength), at, 'name', () => {
+  const unreachable = (): never => {
     throw new Error('unreachable: validated above');
-  });
+  };
+  const frame = openFrame(bytes, SNAPSHOT_IDENTIFIER, 'a snapshot', unreachable);
+  const at = frame.position(SLOT.name, 'name', 4);
+  if (at < 0) return null;
+  return readString(frame.bytes, frame.view, at, 'name', unreachable);
 }
 
 type Fail = (problem: string, field?: string) => never;

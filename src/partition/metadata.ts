@@ -18,7 +18,7 @@
  */
 import * as flatbuffers from 'flatbuffers';
 import { ErrorCode, InputError } from '../errors.js';
-import { addTypedVector, checksumOf, fieldPosition, hex, readString } from '../flatbuffers.js';
+import { addTypedVector, checksumOf, fieldPosition, hex, openFrame, readString } from '../flatbuffers.js';
 import { crc32 } from '../input/crc32.js';
 import { PartitionMetadata as Table, Strategy } from '../generated/partition_generated.js';
 import { GraphFingerprint as FingerprintStruct, QualityFigures as QualityStruct } from '../generated/partition_generated.js';
@@ -175,36 +175,13 @@ export function loadPartitionMetadata(input: Uint8Array, graph?: ArcTopology, na
     throw new InputError(code, `partition metadata: ${problem}`, { file: name, field });
   };
   const misfit = (problem: string, field: string): never => fail(problem, field, ErrorCode.INPUT_RANGE);
-  // Typed views need the owner vectors 4-byte aligned in memory: copy input that is not 8-aligned.
-  const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
-  const length = bytes.length;
-  if (length < 8) fail(`${length} bytes is too short to be partition metadata`);
-  const identifier = String.fromCharCode(bytes[4]!, bytes[5]!, bytes[6]!, bytes[7]!);
-  if (identifier !== PARTITION_METADATA_IDENTIFIER) fail(`file identifier is ${JSON.stringify(identifier)}, expected "${PARTITION_METADATA_IDENTIFIER}"`, 'identifier');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
-
-  // 1. Structure.
-  const position = (slot: number, field: string, size: number): number => {
-    const at = fieldPosition(bytes, slot);
-    if (at === -2 || at + size > length) fail('root table or vtable lies outside the buffer', field);
-    return at;
-  };
-  const required = (slot: number, field: string, size: number): number => {
-    const at = position(slot, field, size);
-    if (at < 0) fail('required field is missing', field);
-    return at;
-  };
-  const vectorAt = (slot: number, field: string): { start: number; count: number } | null => {
-    const at = position(slot, field, 4);
-    if (at < 0) return null;
-    const header = at + view.getUint32(at, true);
-    if (header + 4 > length) fail('vector header lies outside the buffer', field);
-    const count = view.getUint32(header, true);
-    const start = header + 4;
-    if (start + count * 4 > length) fail(`vector of ${count} elements runs past the end of the buffer`, field);
-    if ((bytes.byteOffset + start) % 4 !== 0) fail('vector is not aligned to its element size', field);
-    return { start, count };
-  };
+  // The shared readers pass a byte offset as their third argument, not a code.
+  const malformed = (problem: string, field: string): never => fail(problem, field);
+  // 1. Alignment (a copy when needed: typed views need the owner vectors aligned in memory),
+  // identifier, and structure: every field this reader touches lies inside the buffer.
+  const frame = openFrame(input, PARTITION_METADATA_IDENTIFIER, 'partition metadata', malformed);
+  const { bytes, view, required } = frame;
+  const vectorAt = (slot: number, field: string) => frame.vector(slot, field, 4);
 
   const checksumAt = required(SLOT.checksum, 'checksum', 4);
   const versionAt = required(SLOT.formatVersion, 'format_version', 4);
@@ -218,9 +195,7 @@ export function loadPartitionMetadata(input: Uint8Array, graph?: ArcTopology, na
   const arcVector = vectorAt(SLOT.arcOwner, 'arc_owner');
 
   // 2. Checksum before any content is believed (so a flipped version byte reads as corruption).
-  const stored = view.getUint32(checksumAt, true);
-  const actual = checksumOf(bytes, checksumAt);
-  if (stored !== actual) fail(`checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): the file is corrupt or truncated`, 'checksum');
+  frame.verifyChecksum(checksumAt, 'file');
 
   // 3. Scalars and lengths.
   const formatVersion = view.getUint32(versionAt, true);
@@ -245,7 +220,7 @@ export function loadPartitionMetadata(input: Uint8Array, graph?: ArcTopology, na
     cutArcs: double(7),
     emptyParts: view.getUint32(qualityAt + 64, true),
   };
-  const algorithm = readString(bytes, view, algorithmAt, 'algorithm', fail);
+  const algorithm = readString(bytes, view, algorithmAt, 'algorithm', malformed);
   if (!vertexVector) fail(`required array is missing (expected n = ${fingerprint.n} elements)`, 'vertex_owner');
   if (vertexVector!.count !== fingerprint.n) fail(`array has ${vertexVector!.count} elements, expected n = ${fingerprint.n}`, 'vertex_owner');
   if (strategy !== 'edge-cut' && !arcVector) fail(`a ${strategy} partition needs arc owners`, 'arc_owner');
