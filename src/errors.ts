@@ -42,6 +42,12 @@ export const ErrorCode = {
   CHECKPOINT_CORRUPT: 'E_CHECKPOINT_CORRUPT',
   TRANSPORT: 'E_TRANSPORT',
   INTERNAL: 'E_INTERNAL',
+  // message frames (TransportError): bytes that are not a sound frame (structure, checksum);
+  // a sound frame this reader cannot read (version, codec); a sound frame that is not the one
+  // the receiver waits for (another run, superstep, phase, sender or destination)
+  FRAME_CORRUPT: 'E_FRAME_CORRUPT',
+  FRAME_UNSUPPORTED: 'E_FRAME_UNSUPPORTED',
+  FRAME_UNEXPECTED: 'E_FRAME_UNEXPECTED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
