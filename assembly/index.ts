@@ -213,3 +213,59 @@ export function exchange_unpack_min32(values: usize, flags: usize, list: usize, 
 export function exchange_clear_flags(flags: usize, list: usize, count: u32): u32 {
   return clearFlags(flags, list, count);
 }
+
+// --- edge-cut coarsening (kernels/coarsen.ts, owned by the partitioner) ---
+import { contractMatching, heavyEdgeMatch } from './kernels/coarsen';
+export function heavy_edge_match(offsets: usize, targets: usize, edgeWeights: usize, vertexWeights: usize, n: u32, order: usize, maxVertexWeight: f64, match: usize): u32 {
+  return heavyEdgeMatch(offsets, targets, edgeWeights, vertexWeights, n, order, maxVertexWeight, match);
+}
+export function contract_matching(
+  offsets: usize,
+  targets: usize,
+  edgeWeights: usize,
+  vertexWeights: usize,
+  n: u32,
+  match: usize,
+  coarseOf: usize,
+  representative: usize,
+  position: usize,
+  coarseOffsets: usize,
+  coarseTargets: usize,
+  coarseEdgeWeights: usize,
+  coarseVertexWeights: usize,
+  stats: usize,
+): u32 {
+  return contractMatching(offsets, targets, edgeWeights, vertexWeights, n, match, coarseOf, representative, position, coarseOffsets, coarseTargets, coarseEdgeWeights, coarseVertexWeights, stats);
+}
+
+// --- PageRank, split sums (kernels/pagerank.ts) and rows of fixed-point limbs (lib/fixedsum.ts) ---
+import { pagerankApply, pagerankPartial } from './kernels/pagerank';
+import { FIXEDSUM_ROW_BYTES, fixedsumAddRows, fixedsumGatherRows, fixedsumRoundRow } from './lib/fixedsum';
+export function fixedsum_row_bytes(): i32 {
+  return FIXEDSUM_ROW_BYTES;
+}
+export function fixedsum_add_rows(target: usize, source: usize, list: usize, count: u32): void {
+  fixedsumAddRows(target, source, list, count);
+}
+export function fixedsum_gather_rows(source: usize, list: usize, count: u32, target: usize): void {
+  fixedsumGatherRows(source, list, count, target);
+}
+export function fixedsum_round(row: usize): f64 {
+  return fixedsumRoundRow(row);
+}
+export function pagerank_partial(inOffsets: usize, inSources: usize, contrib: usize, begin: u32, end: u32, limbs: usize): u32 {
+  return pagerankPartial(inOffsets, inSources, contrib, begin, end, limbs);
+}
+export function pagerank_apply(
+  limbs: usize,
+  scores: usize,
+  next: usize,
+  begin: u32,
+  end: u32,
+  damping: f64,
+  danglingShare: f64,
+  teleport: f64,
+  delta: usize,
+): u32 {
+  return pagerankApply(limbs, scores, next, begin, end, damping, danglingShare, teleport, delta);
+}

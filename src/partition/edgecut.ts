@@ -132,7 +132,7 @@ function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: nu
   // METIS's k-way driver coarsens to max(n / (20 log2 k), 30 k): the initial partition, itself a
   // multilevel recursive bisection, sees a graph big enough to hold a good cut.
   const coarsenTo = Math.max(Math.floor(view.n / (20 * Math.max(1, Math.log2(k)))), 30 * k);
-  const levels = coarsen(view, coarsenTo, random);
+  const levels = coarsen(view, coarsenTo, random, host);
   const graphs = [view, ...levels.map((level) => level.graph)];
   let graph = graphs[graphs.length - 1]!;
   // Several initial partitions, each balanced and refined on the coarsest graph, best kept: the

@@ -13,6 +13,7 @@
  * coarsest graph still has enough pieces to balance.
  */
 import type { Prng } from '../../generate/prng.js';
+import type { WasmHost } from '../../memory/host.js';
 import { randomOrder, type WeightedGraph } from './weighted.js';
 
 export interface CoarseLevel {
@@ -173,9 +174,12 @@ export function contract(graph: WeightedGraph, match: Int32Array): CoarseLevel {
 /**
  * Coarsen until at most `coarsenTo` vertices remain or a level shrinks by less than 5% (the
  * graph has stopped contracting: stars, isolated vertices held by the weight cap). Returns the
- * levels from finest to coarsest, the input graph not included.
+ * levels from finest to coarsest, the input graph not included. With a `host` (and a graph of at
+ * most COARSEN_KERNEL_MAX_ENTRIES edge entries) each level is matched and contracted by the
+ * kernels (coarsenOnHost); without one, here: this path is their oracle (same seed, same levels).
  */
-export function coarsen(graph: WeightedGraph, coarsenTo: number, random: Prng): CoarseLevel[] {
+export function coarsen(graph: WeightedGraph, coarsenTo: number, random: Prng, host?: WasmHost): CoarseLevel[] {
+  if (host && graph.n > coarsenTo && graph.offsets[graph.n]! <= COARSEN_KERNEL_MAX_ENTRIES) return coarsenOnHost(host, graph, coarsenTo, random);
   const levels: CoarseLevel[] = [];
   const maxVertexWeight = (1.5 * graph.totalVertexWeight) / coarsenTo;
   let current = graph;
@@ -191,4 +195,134 @@ export function coarsen(graph: WeightedGraph, coarsenTo: number, random: Prng): 
     current = level.graph;
   }
   return levels;
+}
+
+/**
+ * The most edge entries (2E) a graph may have for coarsenOnHost: it holds two graphs of that size
+ * in the arena (16 bytes an entry), 256 MiB at this bound. Larger graphs coarsen in TypeScript, so
+ * a huge graph never doubles its footprint in the wasm32 memory.
+ */
+export const COARSEN_KERNEL_MAX_ENTRIES = 1 << 24;
+
+/** The coarsening kernels of build/neuromesh.wasm (assembly/kernels/coarsen.ts; assembly/ABI.md). */
+interface CoarsenKernels {
+  heavy_edge_match(offsets: number, targets: number, edgeWeights: number, vertexWeights: number, n: number, order: number, maxVertexWeight: number, match: number): number;
+  contract_matching(
+    offsets: number,
+    targets: number,
+    edgeWeights: number,
+    vertexWeights: number,
+    n: number,
+    match: number,
+    coarseOf: number,
+    representative: number,
+    position: number,
+    coarseOffsets: number,
+    coarseTargets: number,
+    coarseEdgeWeights: number,
+    coarseVertexWeights: number,
+    stats: number,
+  ): number;
+}
+
+/** One graph's regions in the arena: CSR with room for `vertices` and `entries`. */
+interface GraphRegions {
+  offsets: number;
+  targets: number;
+  edgeWeights: number;
+  vertexWeights: number;
+}
+
+function allocGraph(host: WasmHost, vertices: number, entries: number): GraphRegions {
+  return {
+    offsets: host.allocArray(Int32Array, vertices + 1),
+    targets: host.allocArray(Int32Array, Math.max(1, entries)),
+    edgeWeights: host.allocArray(Int32Array, Math.max(1, entries)),
+    vertexWeights: host.allocArray(Float64Array, vertices),
+  };
+}
+
+/**
+ * coarsen with every level matched and contracted in WebAssembly. The graph is copied into the
+ * arena once; levels ping-pong between two regions sized for it (a coarse graph never has more
+ * vertices or edge entries than its finer one), and each level is copied out as it is made (the
+ * caller keeps them). The visit order of each matching is drawn here, as heavyEdgeMatching draws
+ * it, so the levels are bit for bit the TypeScript path's. The arena is released before returning.
+ */
+function coarsenOnHost(host: WasmHost, graph: WeightedGraph, coarsenTo: number, random: Prng): CoarseLevel[] {
+  const kernels = host.exports as unknown as CoarsenKernels;
+  const levels: CoarseLevel[] = [];
+  const maxVertexWeight = (1.5 * graph.totalVertexWeight) / coarsenTo;
+  const n0 = graph.n;
+  const entries = graph.offsets[n0]!;
+  const mark = host.arena.mark();
+  try {
+    let finer = allocGraph(host, n0, entries);
+    let coarser = allocGraph(host, n0, entries);
+    const orderAt = host.allocArray(Int32Array, n0);
+    const matchAt = host.allocArray(Int32Array, n0);
+    const coarseOfAt = host.allocArray(Int32Array, n0);
+    const representativeAt = host.allocArray(Int32Array, n0);
+    const positionAt = host.allocArray(Int32Array, n0);
+    const statsAt = host.allocArray(Int32Array, 1);
+    // views only after the last allocation: a growing memory gets a new buffer
+    host.view(Int32Array, finer.offsets, n0 + 1).set(graph.offsets.subarray(0, n0 + 1));
+    host.view(Int32Array, finer.targets, entries).set(graph.targets.subarray(0, entries));
+    host.view(Int32Array, finer.edgeWeights, entries).set(graph.edgeWeights.subarray(0, entries));
+    host.view(Float64Array, finer.vertexWeights, n0).set(graph.vertexWeights.subarray(0, n0));
+    const order = host.view(Int32Array, orderAt, n0);
+    let current = graph;
+    while (current.n > coarsenTo) {
+      const n = current.n;
+      // randomOrder's Fisher–Yates written straight into the region: the same draws
+      for (let i = 0; i < n; i++) order[i] = i;
+      for (let i = n - 1; i > 0; i--) {
+        const j = random.nextInt(i + 1);
+        const swap = order[i]!;
+        order[i] = order[j]!;
+        order[j] = swap;
+      }
+      kernels.heavy_edge_match(finer.offsets, finer.targets, finer.edgeWeights, finer.vertexWeights, n, orderAt, maxVertexWeight, matchAt);
+      const coarseN = kernels.contract_matching(
+        finer.offsets,
+        finer.targets,
+        finer.edgeWeights,
+        finer.vertexWeights,
+        n,
+        matchAt,
+        coarseOfAt,
+        representativeAt,
+        positionAt,
+        coarser.offsets,
+        coarser.targets,
+        coarser.edgeWeights,
+        coarser.vertexWeights,
+        statsAt,
+      );
+      const written = host.view(Int32Array, statsAt, 1)[0]!;
+      const level: CoarseLevel = {
+        graph: {
+          n: coarseN,
+          offsets: host.view(Int32Array, coarser.offsets, coarseN + 1).slice(),
+          targets: host.view(Int32Array, coarser.targets, written).slice(),
+          edgeWeights: host.view(Int32Array, coarser.edgeWeights, written).slice(),
+          vertexWeights: host.view(Float64Array, coarser.vertexWeights, coarseN).slice(),
+          totalVertexWeight: graph.totalVertexWeight,
+        },
+        coarseOf: host.view(Int32Array, coarseOfAt, n).slice(),
+      };
+      if (coarseN > 0.95 * n) {
+        if (coarseN < n) levels.push(level);
+        break;
+      }
+      levels.push(level);
+      current = level.graph;
+      const swap = finer;
+      finer = coarser;
+      coarser = swap;
+    }
+    return levels;
+  } finally {
+    host.arena.release(mark);
+  }
 }

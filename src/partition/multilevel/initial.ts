@@ -329,7 +329,7 @@ function bisect(graph: WeightedGraph, goal: BisectionGoal, tries: number, random
   let bestOver = Infinity;
   let bestCut = Infinity;
   for (let cut = 0; cut < BISECTION_CUTS; cut++) {
-    const levels = coarsen(graph, BISECTION_COARSEN_TO, random);
+    const levels = coarsen(graph, BISECTION_COARSEN_TO, random, host);
     const graphs = [graph, ...levels.map((level) => level.graph)];
     let side = bisectDirectly(graphs[graphs.length - 1]!, goal, tries, random, host);
     let cutWeight = 0;
