@@ -1,0 +1,438 @@
+/**
+ * Message frames: the FlatBuffer of schemas/frame.fbs that cross-partition batches travel in
+ * when they leave a host's shared memory (another process, the network, `--transport frames`).
+ *
+ * One frame goes from one worker to one worker for one phase of one superstep and carries any
+ * number of partition -> partition batches. A batch is values (f64, i32, rows of u64 limbs),
+ * spikes (neuron ids grouped by step) or bare ids; `ids` present makes a value batch sparse
+ * (which send-list positions the values are for), absent means dense (the agreed list order).
+ *
+ * Encoding copies each typed array into the builder in one bulk copy (addTypedVector), then
+ * one CRC-32 pass over the frame (about 1 GB/s). Decoding a frame from the wire checks, in this
+ * order, before it believes anything (the JavaScript FlatBuffers runtime has no verifier):
+ *   1. size, identifier "NMF1", root table, vtable and every header field lie inside the buffer;
+ *   2. the CRC-32 of the whole frame (checksum field read as zero): any flipped byte fails here;
+ *   3. the format version (and later each batch's codec): a sound frame this reader cannot read;
+ *   4. the receiver's expectation: run checksum, superstep, phase, source, destination;
+ *   5. each batch: its table, kind, vectors (inside the buffer, aligned, counts bounded by the
+ *      byte length before anything is allocated), lengths that agree with `count`, step offsets,
+ *      and with `expect.listLength` the agreed list lengths and id bounds.
+ * Failures are TransportErrors: E_FRAME_CORRUPT (1, 2, 5), E_FRAME_UNSUPPORTED (3),
+ * E_FRAME_UNEXPECTED (4, and 5's list checks), with `details.field` and `details.offset` (the
+ * byte position of the problem) when known. Every loop is bounded by the buffer's length.
+ *
+ * Decoded arrays are zero-copy views onto the frame's bytes (onto an aligned copy when the input
+ * was not 8-byte aligned, e.g. a slice of a network buffer): they are valid as long as those bytes
+ * are not reused. Receivers copy them into shared memory anyway; `.slice()` one to keep it.
+ */
+import * as flatbuffers from 'flatbuffers';
+import { ErrorCode, TransportError } from '../errors.js';
+import { addTypedVector, checksumOf, fieldPosition, openFrame, type OpenedFrame } from '../flatbuffers.js';
+import { Batch as BatchTable, BatchKind as KindCode, Codec, Frame as FrameTable } from '../generated/frame_generated.js';
+
+/** The frame format this code writes and the only one it reads. */
+export const FRAME_FORMAT_VERSION = 1;
+export const FRAME_IDENTIFIER = 'NMF1';
+
+/** What a batch carries (schemas/frame.fbs BatchKind). */
+export type BatchKind = 'values-f64' | 'values-i32' | 'limbs-u64' | 'spikes' | 'ids';
+
+interface BatchRoute {
+  sourcePartition: number;
+  destinationPartition: number;
+}
+
+/** Doubles, one per element; `ids` null or absent = dense (the agreed send list order). */
+export interface F64Batch extends BatchRoute {
+  kind: 'values-f64';
+  values: Float64Array;
+  ids?: Uint32Array | null;
+}
+
+/** 32-bit integers, one per element; `ids` as for F64Batch. */
+export interface I32Batch extends BatchRoute {
+  kind: 'values-i32';
+  values: Int32Array;
+  ids?: Uint32Array | null;
+}
+
+/**
+ * Rows of `rowWidth` 64-bit limbs (exact-sum accumulators): values.length / rowWidth elements.
+ * Signed limbs travel as their bits: decoding gives a BigUint64Array; reinterpret it with
+ * `new BigInt64Array(values.buffer, values.byteOffset, values.length)`.
+ */
+export interface LimbBatch extends BatchRoute {
+  kind: 'limbs-u64';
+  rowWidth: number;
+  values: BigUint64Array | BigInt64Array;
+  ids?: Uint32Array | null;
+}
+
+/**
+ * Spikes of an exchange window: ids[stepOffsets[s] .. stepOffsets[s + 1]) spiked at the window's
+ * step s (stepOffsets: steps + 1 entries, from 0 to ids.length, never decreasing).
+ */
+export interface SpikeBatch extends BatchRoute {
+  kind: 'spikes';
+  stepOffsets: Uint32Array;
+  ids: Uint32Array;
+}
+
+/** Ids and nothing else (a frontier, a set of changed vertices). */
+export interface IdBatch extends BatchRoute {
+  kind: 'ids';
+  ids: Uint32Array;
+}
+
+export type MessageBatch = F64Batch | I32Batch | LimbBatch | SpikeBatch | IdBatch;
+
+/** Who sends a frame to whom, when, and for which run. All u32 except `phase` (u8). */
+export interface FrameHeader {
+  /** identifies the run and its partition plan: frames of another run are rejected */
+  runChecksum: number;
+  superstep: number;
+  /** the phase's index in the algorithm's list of phases */
+  phase: number;
+  sourceWorker: number;
+  destinationWorker: number;
+}
+
+/** A decoded frame. Its batches' arrays are views onto the frame's bytes (module comment). */
+export interface DecodedFrame extends FrameHeader {
+  formatVersion: number;
+  /** each batch's `ids` is set: null for a dense value batch */
+  batches: MessageBatch[];
+}
+
+/** What the receiver waits for; every field given must match (E_FRAME_UNEXPECTED otherwise). */
+export interface FrameExpectation extends Partial<FrameHeader> {
+  /**
+   * The agreed send list length for batches from partition `source` to `destination`, or -1
+   * when no batch is expected between them. Dense value batches must have exactly that many
+   * elements and every id must be below it, so that a receiver may index its lists with them.
+   */
+  listLength?: (source: number, destination: number) => number;
+}
+
+/** Elements of a batch: values, limb rows, spikes or ids. */
+export function batchCount(batch: MessageBatch): number {
+  switch (batch.kind) {
+    case 'values-f64':
+    case 'values-i32':
+      return batch.values.length;
+    case 'limbs-u64':
+      return batch.values.length / batch.rowWidth;
+    case 'spikes':
+    case 'ids':
+      return batch.ids.length;
+  }
+}
+
+// Field slots in the vtables: 4 + 2 × (field index in schemas/frame.fbs). The reader checks each
+// field before it reads it, so it reads by position rather than through the generated accessors.
+const FRAME_SLOT = {
+  formatVersion: 4,
+  checksum: 6,
+  runChecksum: 8,
+  superstep: 10,
+  phase: 12,
+  sourceWorker: 14,
+  destinationWorker: 16,
+  batches: 18,
+} as const;
+const BATCH_SLOT = {
+  sourcePartition: 4,
+  destinationPartition: 6,
+  kind: 8,
+  count: 10,
+  rowWidth: 12,
+  codec: 14,
+  ids: 16,
+  stepOffsets: 18,
+  f64Values: 20,
+  i32Values: 22,
+  u64Values: 24,
+  encoded: 26,
+} as const;
+
+const KIND_CODES: Record<BatchKind, KindCode> = {
+  'values-f64': KindCode.ValuesF64,
+  'values-i32': KindCode.ValuesI32,
+  'limbs-u64': KindCode.LimbsU64,
+  spikes: KindCode.Spikes,
+  ids: KindCode.IdsOnly,
+};
+const U32_MAX = 0xffff_ffff;
+/** The builder's buffer cannot grow past 2 GiB (flatbuffers runtime). */
+const MAX_FRAME_BYTES = 0x7fff_ffff;
+/** Per batch: table, vtable, its offset in the batches vector and vector headers with padding. */
+const BATCH_OVERHEAD_BYTES = 192;
+
+/**
+ * Encode one frame: `header` and the batches in order. The bytes are 8-byte aligned at offset 0
+ * of their own ArrayBuffer (transferable as is). Arrays are validated for shape (lengths, step
+ * offsets, u32 ranges), not for meaning: a batch that breaks the wire contract is a
+ * TransportError (E_TRANSPORT) here rather than a frame every receiver rejects.
+ */
+export function encodeFrame(header: FrameHeader, batches: readonly MessageBatch[]): Uint8Array {
+  const refuse = (problem: string, field: string): never => {
+    throw new TransportError(ErrorCode.TRANSPORT, `frame: cannot encode: ${problem}`, { field, problem });
+  };
+  for (const key of ['runChecksum', 'superstep', 'sourceWorker', 'destinationWorker'] as const) checkUnsigned(header[key], U32_MAX, key, refuse);
+  checkUnsigned(header.phase, 0xff, 'phase', refuse);
+
+  let estimate = 256 + 4 * batches.length;
+  batches.forEach((batch, index) => {
+    checkBatch(batch, `batches[${index}]`, refuse);
+    estimate += BATCH_OVERHEAD_BYTES + (batch.ids?.byteLength ?? 0) + ('values' in batch ? batch.values.byteLength : 0) + (batch.kind === 'spikes' ? batch.stepOffsets.byteLength : 0);
+  });
+  if (estimate > MAX_FRAME_BYTES) refuse(`about ${estimate} bytes exceeds the 2 GiB a frame can hold: split the batches over several frames`, 'batches');
+
+  const builder = new flatbuffers.Builder(estimate);
+  const offsets = batches.map((batch) => writeBatch(builder, batch));
+  const batchVector = FrameTable.createBatchesVector(builder, offsets);
+  // Defaults forced so that every header field, the checksum above all, has a findable position.
+  builder.forceDefaults(true);
+  FrameTable.startFrame(builder);
+  FrameTable.addFormatVersion(builder, FRAME_FORMAT_VERSION);
+  FrameTable.addChecksum(builder, 0);
+  FrameTable.addRunChecksum(builder, header.runChecksum);
+  FrameTable.addSuperstep(builder, header.superstep);
+  FrameTable.addPhase(builder, header.phase);
+  FrameTable.addSourceWorker(builder, header.sourceWorker);
+  FrameTable.addDestinationWorker(builder, header.destinationWorker);
+  FrameTable.addBatches(builder, batchVector);
+  builder.forceDefaults(false);
+  builder.finish(FrameTable.endFrame(builder), FRAME_IDENTIFIER);
+
+  // A copy at offset 0 of a buffer of its own: aligned for the readers' views, and no larger
+  // than the frame when its buffer is transferred to another thread.
+  const bytes = builder.asUint8Array().slice();
+  const checksumAt = fieldPosition(bytes, FRAME_SLOT.checksum);
+  if (checksumAt < 0) throw new Error('internal: frame checksum field missing');
+  new DataView(bytes.buffer).setUint32(checksumAt, checksumOf(bytes, checksumAt), true);
+  return bytes;
+}
+
+function checkUnsigned(value: number, max: number, field: string, refuse: (problem: string, field: string) => never): void {
+  if (!(Number.isInteger(value) && value >= 0 && value <= max)) refuse(`${field} must be an integer in [0, ${max}], got ${String(value)}`, field);
+}
+
+function checkBatch(batch: MessageBatch, name: string, refuse: (problem: string, field: string) => never): void {
+  checkUnsigned(batch.sourcePartition, U32_MAX, `${name}.sourcePartition`, refuse);
+  checkUnsigned(batch.destinationPartition, U32_MAX, `${name}.destinationPartition`, refuse);
+  const ids = batch.ids ?? null;
+  if (ids !== null && !(ids instanceof Uint32Array)) refuse('ids must be a Uint32Array', `${name}.ids`);
+  let count: number;
+  switch (batch.kind) {
+    case 'values-f64':
+      if (!(batch.values instanceof Float64Array)) refuse('values must be a Float64Array', `${name}.values`);
+      count = batch.values.length;
+      break;
+    case 'values-i32':
+      if (!(batch.values instanceof Int32Array)) refuse('values must be an Int32Array', `${name}.values`);
+      count = batch.values.length;
+      break;
+    case 'limbs-u64': {
+      if (!(batch.values instanceof BigUint64Array || batch.values instanceof BigInt64Array)) refuse('values must be a BigUint64Array or BigInt64Array', `${name}.values`);
+      checkUnsigned(batch.rowWidth, U32_MAX, `${name}.rowWidth`, refuse);
+      if (batch.rowWidth === 0) refuse('rowWidth must be at least 1', `${name}.rowWidth`);
+      if (batch.values.length % batch.rowWidth !== 0) refuse(`${batch.values.length} limbs are not whole rows of ${batch.rowWidth}`, `${name}.values`);
+      count = batch.values.length / batch.rowWidth;
+      break;
+    }
+    case 'spikes': {
+      if (ids === null) refuse('a spike batch needs ids', `${name}.ids`);
+      const steps = batch.stepOffsets;
+      if (!(steps instanceof Uint32Array) || steps.length === 0) refuse('stepOffsets must be a Uint32Array of steps + 1 entries', `${name}.stepOffsets`);
+      checkStepOffsets(steps, ids!.length, (problem) => refuse(problem, `${name}.stepOffsets`));
+      count = ids!.length;
+      break;
+    }
+    case 'ids':
+      if (ids === null) refuse('an ids batch needs ids', `${name}.ids`);
+      count = ids!.length;
+      break;
+    default:
+      return refuse(`unknown batch kind ${JSON.stringify((batch as { kind: unknown }).kind)}`, `${name}.kind`);
+  }
+  if (count > U32_MAX) refuse(`${count} elements exceed 2^32 - 1`, name);
+  if (ids !== null && ids.length !== count) refuse(`${ids.length} ids for ${count} elements`, `${name}.ids`);
+}
+
+/** Offsets start at 0, never decrease and end at `count`. */
+function checkStepOffsets(steps: Uint32Array, count: number, reject: (problem: string) => never): void {
+  if (steps[0] !== 0) reject(`first step offset is ${steps[0]}, expected 0`);
+  for (let s = 1; s < steps.length; s++) {
+    if (steps[s]! < steps[s - 1]!) reject(`step offsets decrease at step ${s - 1}`);
+  }
+  if (steps[steps.length - 1] !== count) reject(`last step offset is ${steps[steps.length - 1]}, expected ${count} (the number of spikes)`);
+}
+
+function writeBatch(builder: flatbuffers.Builder, batch: MessageBatch): number {
+  // Vectors first: a FlatBuffer is built back to front and a table refers to finished vectors.
+  const ids = batch.ids ? addTypedVector(builder, batch.ids) : 0;
+  const stepOffsets = batch.kind === 'spikes' ? addTypedVector(builder, batch.stepOffsets) : 0;
+  const values = 'values' in batch ? addTypedVector(builder, batch.values) : 0;
+  BatchTable.startBatch(builder);
+  BatchTable.addSourcePartition(builder, batch.sourcePartition);
+  BatchTable.addDestinationPartition(builder, batch.destinationPartition);
+  BatchTable.addKind(builder, KIND_CODES[batch.kind]);
+  BatchTable.addCount(builder, batchCount(batch));
+  if (batch.kind === 'limbs-u64') BatchTable.addRowWidth(builder, batch.rowWidth);
+  if (ids !== 0) BatchTable.addIds(builder, ids);
+  if (stepOffsets !== 0) BatchTable.addStepOffsets(builder, stepOffsets);
+  if (batch.kind === 'values-f64') BatchTable.addF64Values(builder, values);
+  if (batch.kind === 'values-i32') BatchTable.addI32Values(builder, values);
+  if (batch.kind === 'limbs-u64') BatchTable.addU64Values(builder, values);
+  return BatchTable.endBatch(builder);
+}
+
+/**
+ * Decode and validate a frame (checks in the module comment). `expect` names what the receiver
+ * waits for. Costs one CRC-32 pass (about 1 GB/s), O(1) per batch plus O(steps) for spike batches
+ * and O(ids) with `expect.listLength`; one copy of the whole frame when it is not 8-byte aligned.
+ */
+export function decodeFrame(input: Uint8Array, expect: FrameExpectation = {}): DecodedFrame {
+  // The batch being read, so that errors name `batches[i].field` without building that string
+  // for every field of every batch.
+  let batchIndex = -1;
+  const where = (field: string): string => (batchIndex >= 0 ? `batches[${batchIndex}].${field}` : field);
+  const reject = (code: ErrorCode, problem: string, field: string, offset?: number): never => {
+    const named = where(field);
+    const at = offset === undefined ? '' : ` (byte ${offset})`;
+    throw new TransportError(code, `frame: ${named}: ${problem}${at}`, { field: named, offset, problem });
+  };
+  const corrupt = (problem: string, field: string, offset?: number): never => reject(ErrorCode.FRAME_CORRUPT, problem, field, offset);
+  const unexpected = (problem: string, field: string): never => reject(ErrorCode.FRAME_UNEXPECTED, problem, field);
+  const rejects: Rejects = { corrupt, unexpected, unsupported: (problem, field) => reject(ErrorCode.FRAME_UNSUPPORTED, problem, field) };
+
+  if (!(input instanceof Uint8Array)) corrupt(`a frame is a Uint8Array, got ${Object.prototype.toString.call(input)}`, 'bytes');
+  // 1. Alignment, identifier, header fields (the writer forces every header field present).
+  const frame = openFrame(input, FRAME_IDENTIFIER, 'a frame', corrupt);
+  const { bytes, view } = frame;
+  const u32 = (slot: number, field: string): number => view.getUint32(frame.required(slot, field, 4), true);
+  const checksumAt = frame.required(FRAME_SLOT.checksum, 'checksum', 4);
+  const formatVersion = u32(FRAME_SLOT.formatVersion, 'format_version');
+  const header: FrameHeader = {
+    runChecksum: u32(FRAME_SLOT.runChecksum, 'run_checksum'),
+    superstep: u32(FRAME_SLOT.superstep, 'superstep'),
+    phase: view.getUint8(frame.required(FRAME_SLOT.phase, 'phase', 1)),
+    sourceWorker: u32(FRAME_SLOT.sourceWorker, 'source_worker'),
+    destinationWorker: u32(FRAME_SLOT.destinationWorker, 'destination_worker'),
+  };
+  // 2-3. Checksum before any content is believed (so a flipped version byte reads as corruption).
+  frame.verifyChecksum(checksumAt, 'frame');
+  if (formatVersion !== FRAME_FORMAT_VERSION) {
+    rejects.unsupported(`format version ${formatVersion} is not supported (this reader knows ${FRAME_FORMAT_VERSION})`, 'format_version');
+  }
+  // 4. The frame the receiver waits for.
+  const names: Record<keyof FrameHeader, string> = {
+    runChecksum: 'run_checksum',
+    superstep: 'superstep',
+    phase: 'phase',
+    sourceWorker: 'source_worker',
+    destinationWorker: 'destination_worker',
+  };
+  for (const key of Object.keys(names) as (keyof FrameHeader)[]) {
+    const wanted = expect[key];
+    if (wanted !== undefined && wanted !== header[key]) unexpected(`is ${header[key]}, the receiver expects ${wanted}`, names[key]);
+  }
+
+  // 5. Batches. The vector's count is bounded by the byte length (4 bytes an offset), so the
+  // array below can never be sized by a hostile length.
+  const list = frame.vector(FRAME_SLOT.batches, 'batches', 4);
+  if (!list) return corrupt('required field is missing', 'batches');
+  const batches: MessageBatch[] = new Array<MessageBatch>(list.count);
+  for (let index = 0; index < list.count; index++) {
+    batchIndex = index;
+    const table = frame.table(list.start + 4 * index, 'table');
+    batches[index] = readBatch(frame, table, rejects, expect.listLength);
+  }
+  return { formatVersion, ...header, batches };
+}
+
+/** The three ways decodeFrame rejects (one error code each); they name the batch being read. */
+interface Rejects {
+  corrupt: (problem: string, field: string, offset?: number) => never;
+  unsupported: (problem: string, field: string) => never;
+  unexpected: (problem: string, field: string) => never;
+}
+
+function readBatch(frame: OpenedFrame, table: number, rejects: Rejects, listLength: FrameExpectation['listLength']): MessageBatch {
+  const { bytes, view } = frame;
+  const { corrupt, unexpected } = rejects;
+  const scalar = (slot: number, field: string, size: 1 | 4): number => {
+    const at = frame.position(slot, field, size, table);
+    return at < 0 ? 0 : size === 1 ? view.getUint8(at) : view.getUint32(at, true);
+  };
+  const sourcePartition = scalar(BATCH_SLOT.sourcePartition, 'source_partition', 4);
+  const destinationPartition = scalar(BATCH_SLOT.destinationPartition, 'destination_partition', 4);
+  const kind = scalar(BATCH_SLOT.kind, 'kind', 1);
+  const count = scalar(BATCH_SLOT.count, 'count', 4);
+  const rowWidth = scalar(BATCH_SLOT.rowWidth, 'row_width', 4);
+  const codec = scalar(BATCH_SLOT.codec, 'codec', 1);
+  if (kind > KindCode.IdsOnly) corrupt(`unknown batch kind ${kind}`, 'kind', table);
+  if (codec !== Codec.None) rejects.unsupported(`codec ${codec} is not supported (this reader knows only None)`, 'codec');
+  if (frame.position(BATCH_SLOT.encoded, 'encoded', 4, table) >= 0) corrupt('an encoded payload in a batch whose codec is None', 'encoded');
+  if (kind !== KindCode.LimbsU64 && rowWidth !== 0) corrupt(`row_width ${rowWidth} in a batch that is not LimbsU64`, 'row_width');
+
+  type Ctor<T> = { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
+  // The vector at `slot` when this kind needs it (exactly `expected` elements), else it must be absent.
+  const array = <T>(Type: Ctor<T>, slot: number, field: string, expected: number | null): T | null => {
+    const found = frame.vector(slot, field, Type.BYTES_PER_ELEMENT, table);
+    if (!found) {
+      if (expected !== null) corrupt(`required array is missing (expected ${expected} elements)`, field);
+      return null;
+    }
+    if (expected === null) corrupt('array is present but the batch kind has none', field, found.start);
+    if (found.count !== expected) corrupt(`array has ${found.count} elements, expected ${expected}`, field, found.start);
+    return new Type(bytes.buffer, bytes.byteOffset + found.start, found.count);
+  };
+  const isValues = kind === KindCode.ValuesF64 || kind === KindCode.ValuesI32 || kind === KindCode.LimbsU64;
+  // ids: optional for value kinds (absent = dense), required otherwise.
+  const idSpan = frame.vector(BATCH_SLOT.ids, 'ids', 4, table);
+  if (!idSpan && !isValues) corrupt(`required array is missing (expected ${count} elements)`, 'ids');
+  if (idSpan && idSpan.count !== count) corrupt(`array has ${idSpan.count} elements, expected count = ${count}`, 'ids', idSpan.start);
+  const ids = idSpan ? new Uint32Array(bytes.buffer, bytes.byteOffset + idSpan.start, count) : null;
+
+  if (kind === KindCode.LimbsU64 && rowWidth === 0) corrupt('row_width is 0 in a LimbsU64 batch', 'row_width');
+  // count × rowWidth may exceed 2^32 (exact in a double); the vector's own bound then rejects it.
+  const f64 = array(Float64Array, BATCH_SLOT.f64Values, 'f64_values', kind === KindCode.ValuesF64 ? count : null);
+  const i32 = array(Int32Array, BATCH_SLOT.i32Values, 'i32_values', kind === KindCode.ValuesI32 ? count : null);
+  const u64 = array(BigUint64Array, BATCH_SLOT.u64Values, 'u64_values', kind === KindCode.LimbsU64 ? count * rowWidth : null);
+  const stepSpan = frame.vector(BATCH_SLOT.stepOffsets, 'step_offsets', 4, table);
+  let stepOffsets: Uint32Array | null = null;
+  if (kind === KindCode.Spikes) {
+    if (!stepSpan || stepSpan.count === 0) corrupt('a spike batch needs steps + 1 step offsets', 'step_offsets');
+    stepOffsets = new Uint32Array(bytes.buffer, bytes.byteOffset + stepSpan!.start, stepSpan!.count);
+    checkStepOffsets(stepOffsets, count, (problem) => corrupt(problem, 'step_offsets', stepSpan!.start));
+  } else if (stepSpan) {
+    corrupt('array is present but the batch kind has none', 'step_offsets', stepSpan.start);
+  }
+
+  if (listLength) {
+    const agreed = listLength(sourcePartition, destinationPartition);
+    if (!(Number.isInteger(agreed) && agreed >= 0)) unexpected(`no batch is expected from partition ${sourcePartition} to partition ${destinationPartition}`, 'destination_partition');
+    if (isValues && !ids && count !== agreed) unexpected(`a dense batch of ${count} elements for a send list of ${agreed}`, 'count');
+    if (ids) {
+      for (let i = 0; i < count; i++) {
+        if (ids[i]! >= agreed) unexpected(`id ${ids[i]} at ${i} is not below the send list length ${agreed}`, 'ids');
+      }
+    }
+  }
+
+  const route = { sourcePartition, destinationPartition };
+  switch (kind) {
+    case KindCode.ValuesF64:
+      return { kind: 'values-f64', ...route, values: f64!, ids };
+    case KindCode.ValuesI32:
+      return { kind: 'values-i32', ...route, values: i32!, ids };
+    case KindCode.LimbsU64:
+      return { kind: 'limbs-u64', ...route, rowWidth, values: u64!, ids };
+    case KindCode.Spikes:
+      return { kind: 'spikes', ...route, stepOffsets: stepOffsets!, ids: ids! };
+    default:
+      return { kind: 'ids', ...route, ids: ids! };
+  }
+}
