@@ -36,6 +36,7 @@ export { runSssp, checkNonNegativeWeights } from './execute/sssp.js';
 export { runWcc, CHUNK_ARCS, type WccOptions } from './execute/wcc.js';
 export { graphKernels, warmUpKernels, type GraphKernels } from './execute/kernels.js';
 export { DEFAULT_DAMPING, DEFAULT_ITERATIONS, DEFAULT_SOURCE, DEFAULT_TOLERANCE } from './execute/options.js';
+export { encodeFrame, decodeFrame, batchCount, FRAME_FORMAT_VERSION, FRAME_IDENTIFIER, type MessageBatch, type BatchKind, type FrameHeader, type DecodedFrame, type FrameExpectation } from './exchange/frame.js';
 // --- generate ---
 export { generateRmat, MAX_INT_WEIGHT, type RmatOptions, type GeneratedWeights } from './generate/rmat.js';
 export { generateErdosRenyi, type ErdosRenyiParameters } from './generate/er.js';
