@@ -360,35 +360,20 @@ interface Rejects {
 }
 
 function readBatch(frame: OpenedFrame, table: number, rejects: Rejects, listLength: FrameExpectation['listLength']): MessageBatch {
-  const { bytes, view } = frame;
+  const { bytes } = frame;
   const { corrupt, unexpected } = rejects;
-  const scalar = (slot: number, field: string, size: 1 | 4): number => {
-    const at = frame.position(slot, field, size, table);
-    return at < 0 ? 0 : size === 1 ? view.getUint8(at) : view.getUint32(at, true);
-  };
-  const sourcePartition = scalar(BATCH_SLOT.sourcePartition, 'source_partition', 4);
-  const destinationPartition = scalar(BATCH_SLOT.destinationPartition, 'destination_partition', 4);
-  const kind = scalar(BATCH_SLOT.kind, 'kind', 1);
-  const count = scalar(BATCH_SLOT.count, 'count', 4);
-  const rowWidth = scalar(BATCH_SLOT.rowWidth, 'row_width', 4);
-  const codec = scalar(BATCH_SLOT.codec, 'codec', 1);
+  // Module-level helpers rather than closures: this runs once per batch, 10,000s of times a frame.
+  const sourcePartition = batchScalar(frame, table, BATCH_SLOT.sourcePartition, 'source_partition', 4);
+  const destinationPartition = batchScalar(frame, table, BATCH_SLOT.destinationPartition, 'destination_partition', 4);
+  const kind = batchScalar(frame, table, BATCH_SLOT.kind, 'kind', 1);
+  const count = batchScalar(frame, table, BATCH_SLOT.count, 'count', 4);
+  const rowWidth = batchScalar(frame, table, BATCH_SLOT.rowWidth, 'row_width', 4);
+  const codec = batchScalar(frame, table, BATCH_SLOT.codec, 'codec', 1);
   if (kind > KindCode.IdsOnly) corrupt(`unknown batch kind ${kind}`, 'kind', table);
   if (codec !== Codec.None) rejects.unsupported(`codec ${codec} is not supported (this reader knows only None)`, 'codec');
   if (frame.position(BATCH_SLOT.encoded, 'encoded', 4, table) >= 0) corrupt('an encoded payload in a batch whose codec is None', 'encoded');
   if (kind !== KindCode.LimbsU64 && rowWidth !== 0) corrupt(`row_width ${rowWidth} in a batch that is not LimbsU64`, 'row_width');
 
-  type Ctor<T> = { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
-  // The vector at `slot` when this kind needs it (exactly `expected` elements), else it must be absent.
-  const array = <T>(Type: Ctor<T>, slot: number, field: string, expected: number | null): T | null => {
-    const found = frame.vector(slot, field, Type.BYTES_PER_ELEMENT, table);
-    if (!found) {
-      if (expected !== null) corrupt(`required array is missing (expected ${expected} elements)`, field);
-      return null;
-    }
-    if (expected === null) corrupt('array is present but the batch kind has none', field, found.start);
-    if (found.count !== expected) corrupt(`array has ${found.count} elements, expected ${expected}`, field, found.start);
-    return new Type(bytes.buffer, bytes.byteOffset + found.start, found.count);
-  };
   const isValues = kind === KindCode.ValuesF64 || kind === KindCode.ValuesI32 || kind === KindCode.LimbsU64;
   // ids: optional for value kinds (absent = dense), required otherwise.
   const idSpan = frame.vector(BATCH_SLOT.ids, 'ids', 4, table);
@@ -397,10 +382,11 @@ function readBatch(frame: OpenedFrame, table: number, rejects: Rejects, listLeng
   const ids = idSpan ? new Uint32Array(bytes.buffer, bytes.byteOffset + idSpan.start, count) : null;
 
   if (kind === KindCode.LimbsU64 && rowWidth === 0) corrupt('row_width is 0 in a LimbsU64 batch', 'row_width');
-  // count × rowWidth may exceed 2^32 (exact in a double); the vector's own bound then rejects it.
-  const f64 = array(Float64Array, BATCH_SLOT.f64Values, 'f64_values', kind === KindCode.ValuesF64 ? count : null);
-  const i32 = array(Int32Array, BATCH_SLOT.i32Values, 'i32_values', kind === KindCode.ValuesI32 ? count : null);
-  const u64 = array(BigUint64Array, BATCH_SLOT.u64Values, 'u64_values', kind === KindCode.LimbsU64 ? count * rowWidth : null);
+  // count × rowWidth may exceed 2^32 (even 2^53, inexact); it can only equal a vector count that
+  // lies inside the buffer when it is exactly that count.
+  const f64 = batchArray(frame, table, Float64Array, BATCH_SLOT.f64Values, 'f64_values', kind === KindCode.ValuesF64 ? count : null, corrupt);
+  const i32 = batchArray(frame, table, Int32Array, BATCH_SLOT.i32Values, 'i32_values', kind === KindCode.ValuesI32 ? count : null, corrupt);
+  const u64 = batchArray(frame, table, BigUint64Array, BATCH_SLOT.u64Values, 'u64_values', kind === KindCode.LimbsU64 ? count * rowWidth : null, corrupt);
   const stepSpan = frame.vector(BATCH_SLOT.stepOffsets, 'step_offsets', 4, table);
   let stepOffsets: Uint32Array | null = null;
   if (kind === KindCode.Spikes) {
@@ -435,4 +421,24 @@ function readBatch(frame: OpenedFrame, table: number, rejects: Rejects, listLeng
     default:
       return { kind: 'ids', ...route, ids: ids! };
   }
+}
+
+/** A scalar field of a batch table, 0 (the schema's default) when absent. */
+function batchScalar(frame: OpenedFrame, table: number, slot: number, field: string, size: 1 | 4): number {
+  const at = frame.position(slot, field, size, table);
+  return at < 0 ? 0 : size === 1 ? frame.view.getUint8(at) : frame.view.getUint32(at, true);
+}
+
+type ArrayType<T> = { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number };
+
+/** The payload vector at `slot` as a view: exactly `expected` elements when the kind needs it, absent (null) when not. */
+function batchArray<T>(frame: OpenedFrame, table: number, Type: ArrayType<T>, slot: number, field: string, expected: number | null, corrupt: Rejects['corrupt']): T | null {
+  const found = frame.vector(slot, field, Type.BYTES_PER_ELEMENT, table);
+  if (!found) {
+    if (expected !== null) corrupt(`required array is missing (expected ${expected} elements)`, field);
+    return null;
+  }
+  if (expected === null) corrupt('array is present but the batch kind has none', field, found.start);
+  if (found.count !== expected) corrupt(`array has ${found.count} elements, expected ${expected}`, field, found.start);
+  return new Type(frame.bytes.buffer, frame.bytes.byteOffset + found.start, found.count);
 }
