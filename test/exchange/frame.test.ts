@@ -162,6 +162,20 @@ describe('round trips', () => {
     expect(Buffer.from(batch.ids.buffer, batch.ids.byteOffset, batch.ids.byteLength).equals(Buffer.from(ids.buffer))).toBe(true);
   });
 
+  it('arrays that are views into a shared memory (the WebAssembly memory) encode as they are', () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+    const values = new Float64Array(memory.buffer, 1024, 5);
+    values.set([0.5, -1, 2, 1e300, -0]);
+    const ids = new Uint32Array(memory.buffer, 4096 + 4, 5);
+    ids.set([10, 20, 30, 40, 50]);
+    const spikes = new Uint32Array(memory.buffer, 8192 + 12, 3);
+    spikes.set([7, 8, 9]);
+    roundTrip([
+      { kind: 'values-f64', sourcePartition: 0, destinationPartition: 1, values, ids },
+      { kind: 'spikes', sourcePartition: 0, destinationPartition: 1, ids: spikes, stepOffsets: new Uint32Array([0, 3]) },
+    ]);
+  });
+
   it('decoded arrays are views onto the frame bytes when aligned, and the output owns a tight buffer', () => {
     const bytes = encodeFrame(header, [{ kind: 'values-i32', sourcePartition: 0, destinationPartition: 1, values: new Int32Array([1, 2, 3]) }]);
     expect(bytes.byteOffset).toBe(0);
