@@ -2,9 +2,10 @@
  * FlatBuffers helpers shared by every file format and frame of neuromesh (graph snapshots,
  * partition metadata, and later message frames and checkpoints; shapes in schemas/*.fbs).
  *
- * The JavaScript FlatBuffers runtime has no verifier, so readers of untrusted bytes locate fields
- * through `fieldPosition`, which checks the root table, its vtable and the field entry against the
- * buffer before anything is read. Writers copy typed arrays in bulk (`addTypedVector`): the
+ * The JavaScript FlatBuffers runtime has no verifier, so readers of untrusted bytes open them with
+ * `openFrame` (aligned copy, identifier) and locate every field, vector and nested table through
+ * it: each access checks the table, its vtable, the field entry and the vector's extent against
+ * the buffer before anything is read, and the checksum is verified before content is believed. Writers copy typed arrays in bulk (`addTypedVector`): the
  * generated per-element builders are about 60× slower (STACK.md).
  */
 import * as flatbuffers from 'flatbuffers';
