@@ -4,7 +4,9 @@
  * `exports` chooses between them.
  */
 import { WasmHost, type HostOptions } from './memory/host.js';
-import { loadKernelModuleSync } from './platform/node.js';
+import { createWorkerPool, hardwareThreads, loadKernelModuleSync } from './platform/node.js';
+import { DistributedProcessingSystem as SystemCore } from './system.js';
+import type { CoordinatorOptions } from './execute/distributed/coordinator.js';
 
 export * from './library.js';
 export { loadGraph, type LoadOptions } from './input/load.js';
@@ -18,3 +20,11 @@ export function createHostSync(options: HostOptions = {}): WasmHost {
 export async function createHost(options: HostOptions = {}): Promise<WasmHost> {
   return createHostSync(options);
 }
+
+/** The facade with Node's worker pool (piscina threads) built in. */
+export class DistributedProcessingSystem extends SystemCore {
+  constructor(options: Partial<CoordinatorOptions> = {}) {
+    super({ createWorkerPool, hardwareThreads: hardwareThreads(), ...options });
+  }
+}
+export { createWorkerPool, hardwareThreads };

@@ -36,6 +36,19 @@ export { runSssp, checkNonNegativeWeights } from './execute/sssp.js';
 export { runWcc, CHUNK_ARCS, type WccOptions } from './execute/wcc.js';
 export { graphKernels, warmUpKernels, type GraphKernels } from './execute/kernels.js';
 export { DEFAULT_DAMPING, DEFAULT_ITERATIONS, DEFAULT_SOURCE, DEFAULT_TOLERANCE } from './execute/options.js';
+// --- place, execute (distributed), exchange ---
+export { placePartitions, hasReplicaTargets, NO_REGION, type PlacedPartition, type PlaceOptions } from './place/place.js';
+export {
+  DistributedAlgorithmCoordinator,
+  DEFAULT_BARRIER_TIMEOUT_MS,
+  type CoordinatorOptions,
+  type DistributedRunOptions,
+  type DistributedResult,
+  type DistributedStats,
+  type WorkerPool,
+  type WorkerStep,
+} from './execute/distributed/coordinator.js';
+export { DistributedProcessingSystem as DistributedProcessingSystemCore, type DistributedProcessingIntegration, type RunOptions } from './system.js';
 export { encodeFrame, decodeFrame, batchCount, FRAME_FORMAT_VERSION, FRAME_IDENTIFIER, type MessageBatch, type BatchKind, type FrameHeader, type DecodedFrame, type FrameExpectation } from './exchange/frame.js';
 // --- generate ---
 export { generateRmat, MAX_INT_WEIGHT, type RmatOptions, type GeneratedWeights } from './generate/rmat.js';

@@ -93,6 +93,16 @@ export function runSssp(graph: NeuromorphicGraph, options: AlgorithmOptions = {}
   } finally {
     host.arena.release(mark);
   }
+  checkSsspDistances(graph, values, largest, options);
+  return { algorithm: 'sssp', n, values, supersteps: rounds, perSuperstep, wallMs: performance.now() - started };
+}
+
+/**
+ * The overflow checks of an SSSP result (shared by the single-worker and distributed runs):
+ * integer-weighted distances must stay below 2^53 to be exact; with float weights large enough for a
+ * path sum to overflow, a vertex reachable (by BFS) but without a finite distance overflowed.
+ */
+export function checkSsspDistances(graph: NeuromorphicGraph, values: Float64Array, largest: number, options: AlgorithmOptions): void {
   if (graph.isIntegerWeighted && largest >= EXACT_INTEGER_LIMIT) {
     const vertex = values.findIndex((d) => d >= EXACT_INTEGER_LIMIT);
     throw new SimulationError(
@@ -101,7 +111,7 @@ export function runSssp(graph: NeuromorphicGraph, options: AlgorithmOptions = {}
       { vertex: graph.toInputId(vertex), distance: values[vertex] },
     );
   }
-  if (graph.weightType === WEIGHT_F64 && !Number.isFinite(graph.maxWeight * n)) {
+  if (graph.weightType === WEIGHT_F64 && !Number.isFinite(graph.maxWeight * graph.n)) {
     const levels = runBfs(graph, { source: options.source }).values;
     const vertex = values.findIndex((d, v) => d < 0 && levels[v]! >= 0);
     if (vertex >= 0) {
@@ -110,5 +120,4 @@ export function runSssp(graph: NeuromorphicGraph, options: AlgorithmOptions = {}
       });
     }
   }
-  return { algorithm: 'sssp', n, values, supersteps: rounds, perSuperstep, wallMs: performance.now() - started };
 }

@@ -4,8 +4,11 @@
  * and nothing else in the library branches on the platform.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, ResourceError } from '../errors.js';
+import { Piscina } from 'piscina';
+import type { RunSetup, WorkerReport } from '../execute/distributed/context.js';
 
 /** Where `npm run build:wasm` writes the kernels (the same path from src/ and from dist/). */
 export const WASM_URL = new URL('../../build/neuromesh.wasm', import.meta.url);
@@ -27,4 +30,49 @@ export function loadKernelModuleSync(): WebAssembly.Module {
 
 export async function loadKernelModule(): Promise<WebAssembly.Module> {
   return loadKernelModuleSync();
+}
+
+// --- worker pool (distributed runs on one host) ---
+
+
+/** A pool of threads that run partitions' programs (src/execute/distributed/worker.ts). */
+export interface WorkerPool {
+  readonly threads: number;
+  run(setup: RunSetup, signal?: AbortSignal): Promise<WorkerReport>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * The worker module: the built JavaScript when the library runs from dist/, else a small .mjs that
+ * registers tsx first (Node 20 cannot start a worker on a .ts file; STACK.md).
+ */
+function workerFile(): string {
+  const fromSources = import.meta.url.endsWith('.ts');
+  return fileURLToPath(new URL(fromSources ? '../execute/distributed/worker-entry.mjs' : '../execute/distributed/worker.js', import.meta.url));
+}
+
+/**
+ * piscina with exactly `threads` threads, one task each: a run's P tasks meet at barriers, so all P
+ * must run at once (more partitions than threads would deadlock until the barrier timeout).
+ */
+export function createWorkerPool(threads: number): WorkerPool {
+  const pool = new Piscina({
+    filename: workerFile(),
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+    // a run's tasks must all start at once: never let one wait in the queue behind another run
+    maxQueue: 'auto',
+  });
+  return {
+    threads,
+    run: (setup, signal) => pool.run(setup, signal ? { signal } : {}) as Promise<WorkerReport>,
+    destroy: () => pool.destroy(),
+  };
+}
+
+/** Cores of this machine (the default worker count's upper bound and the barrier's spin policy). */
+export function hardwareThreads(): number {
+  return availableParallelism();
 }

@@ -1,0 +1,229 @@
+/**
+ * What one worker needs to run its partition's phases: the setup the coordinator posts (plain
+ * numbers and the shared memory), and the context the worker builds from it once per run.
+ *
+ * Reductions (global aggregators: dangling mass, convergence, active counts) live in shared memory,
+ * one slot per worker and per parity of the superstep, so a slot written before barrier s is read by
+ * everyone after barrier s and rewritten only after barrier s + 1 (when every reader is done):
+ *
+ *   slot (parity, worker) at reductions + (parity · workers + worker) · REDUCTION_SLOT_BYTES
+ *   +0                      exact accumulator A (exactsum_bytes(), padded to 64)
+ *   +ACC                    exact accumulator B
+ *   +2·ACC                  f64 counters[REDUCTION_COUNTERS]
+ *
+ * Every worker merges the same slots in the same order, so every worker takes the same decision
+ * (stop, continue) without another message.
+ */
+import type { MailboxBuffer, MailboxDirectory } from '../../exchange/router.js';
+import { Router } from '../../exchange/router.js';
+import type { PlacedPartition } from '../../place/place.js';
+import type { GraphKernels } from '../kernels.js';
+import type { AlgorithmName } from '../types.js';
+import { Barrier } from './control.js';
+
+/** exactsum_bytes() (560) rounded up to a cache line. */
+export const REDUCTION_ACCUMULATOR_BYTES = 576;
+export const REDUCTION_COUNTERS = 8;
+export const REDUCTION_SLOT_BYTES = 2 * REDUCTION_ACCUMULATOR_BYTES + 8 * REDUCTION_COUNTERS;
+
+/** Kernels the distributed phases call besides the single-worker ones (assembly/ABI.md). */
+export interface DistributedKernels extends GraphKernels {
+  exactsum_normalize(acc: number): void;
+  exchange_gather64(source: number, list: number, count: number, target: number): number;
+  exchange_scatter64(source: number, list: number, count: number, target: number): number;
+  exchange_pack_equal32(values: number, list: number, count: number, value: number, positions: number): number;
+  exchange_unpack_visit32(values: number, list: number, positions: number, count: number, value: number, out: number, outCount: number): number;
+  exchange_pack_flagged64(values: number, flags: number, list: number, count: number, positions: number, payload: number): number;
+  exchange_pack_flagged32(values: number, flags: number, list: number, count: number, positions: number, payload: number): number;
+  exchange_unpack_min64(values: number, flags: number, list: number, positions: number, payload: number, count: number, out: number, outCount: number): number;
+  exchange_unpack_min32(values: number, flags: number, list: number, positions: number, payload: number, count: number, out: number, outCount: number): number;
+  exchange_clear_flags(flags: number, list: number, count: number): number;
+  sssp_relax_tracked(weightKind: number, outOffsets: number, outTargets: number, weights: number, dist: number, changed: number, worklist: number, worklistCount: number, next: number): number;
+  wcc_local_min(root: number, labels: number, rootLabel: number, n: number, flags: number, out: number, outCount: number): number;
+}
+
+/** Everything a worker is told about its run (structured-cloneable). */
+export interface RunSetup {
+  /** identifies the host (memory + module): a worker instantiates the kernels once per host */
+  hostKey: string;
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  algorithm: AlgorithmName;
+  workers: number;
+  worker: number;
+  part: PlacedPartition;
+  /** the control block (control.ts) */
+  control: number;
+  barrierTimeoutMs: number;
+  spin: number;
+  mailboxes: MailboxDirectory;
+  reductions: number;
+  /** this partition's state regions, named by the program */
+  regions: Record<string, number>;
+  /** the algorithm's settings (numbers and strings only) */
+  settings: Record<string, number | string | boolean>;
+}
+
+/** One superstep as one worker saw it. */
+export interface StepRecord {
+  computeMs: number;
+  waitMs: number;
+  bytes: number;
+  messages: number;
+}
+
+/** What a worker sends back when its partition is done. */
+export interface WorkerReport {
+  worker: number;
+  steps: StepRecord[];
+  /** program-specific results (e.g. iterations done, converged) */
+  result: Record<string, number | boolean>;
+  bytesTo: number[];
+  messagesTo: number[];
+  /** program-specific bulk results (e.g. LIF's raster as (step, neuron) pairs) */
+  extras?: Record<string, Uint32Array>;
+  /** set when the worker failed: the error, serialised (errors.ts) */
+  error?: { name: string; code: string; message: string; details: Record<string, unknown> };
+}
+
+export class WorkerContext {
+  readonly kernels: DistributedKernels;
+  readonly part: PlacedPartition;
+  readonly workers: number;
+  readonly worker: number;
+  readonly barrier: Barrier;
+  readonly router: Router;
+  readonly regions: Record<string, number>;
+  readonly settings: Record<string, number | string | boolean>;
+  readonly memory: WebAssembly.Memory;
+  readonly steps: StepRecord[] = [];
+  /** bulk results the program hands back (WorkerReport.extras) */
+  readonly extras: Record<string, Uint32Array> = {};
+  /** the exchange counter: mailbox buffers alternate with it */
+  exchange = 0;
+  private readonly reductions: number;
+  private readonly u32: Uint32Array;
+  private stepStarted = performance.now();
+  superstep = 0;
+
+  constructor(setup: RunSetup, kernels: DistributedKernels) {
+    this.kernels = kernels;
+    this.part = setup.part;
+    this.workers = setup.workers;
+    this.worker = setup.worker;
+    this.memory = setup.memory;
+    this.regions = setup.regions;
+    this.settings = setup.settings;
+    this.reductions = setup.reductions;
+    this.barrier = new Barrier(setup.memory, setup.control, setup.workers, setup.worker, setup.barrierTimeoutMs, setup.spin);
+    this.router = new Router(setup.memory, setup.mailboxes, setup.worker);
+    this.u32 = new Uint32Array(setup.memory.buffer);
+  }
+
+  view<T extends Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor>(Type: T, offset: number, length: number): InstanceType<T> {
+    return new Type(this.memory.buffer as ArrayBuffer, offset, length) as InstanceType<T>;
+  }
+
+  // --- exchange lists (local ids, see src/place/place.ts) ---
+
+  /** Offset and length of this partition's send list to peer index i. */
+  sendList(i: number): [offset: number, length: number] {
+    const { sendLocal, sendOffsets } = this.part;
+    return [sendLocal + 4 * sendOffsets[i]!, sendOffsets[i + 1]! - sendOffsets[i]!];
+  }
+
+  receiveList(i: number): [offset: number, length: number] {
+    const { receiveLocal, receiveOffsets } = this.part;
+    return [receiveLocal + 4 * receiveOffsets[i]!, receiveOffsets[i + 1]! - receiveOffsets[i]!];
+  }
+
+  outbox(to: number): MailboxBuffer {
+    return this.router.outbox(to, this.exchange);
+  }
+
+  /** The batch `from` packed for this worker in the exchange the last `sync` completed. */
+  inbox(from: number): MailboxBuffer {
+    return this.router.inbox(from, this.exchange - 1);
+  }
+
+  /** Entries in a received batch. */
+  received(box: MailboxBuffer): number {
+    return this.u32[box.header >>> 2]!;
+  }
+
+  /** Wait for every worker (the end of an exchange: what was packed is now readable). */
+  sync(): void {
+    this.barrier.arrive(this.superstep);
+    this.exchange++;
+  }
+
+  /** Master values to replicas, dense 8-byte values: pack (before sync). */
+  packDense64(values: number): void {
+    const { sendPeers } = this.part;
+    for (let i = 0; i < sendPeers.length; i++) {
+      const [list, length] = this.sendList(i);
+      const box = this.outbox(sendPeers[i]!);
+      this.kernels.exchange_gather64(values, list, length, box.payload);
+      this.router.commit(sendPeers[i]!, box, length, 8 * length);
+    }
+  }
+
+  /** Master values to replicas, dense 8-byte values: unpack (after sync). */
+  unpackDense64(values: number): void {
+    const { receivePeers } = this.part;
+    for (let i = 0; i < receivePeers.length; i++) {
+      const [list, length] = this.receiveList(i);
+      const box = this.inbox(receivePeers[i]!);
+      this.kernels.exchange_scatter64(box.payload, list, length, values);
+    }
+  }
+
+  // --- reductions ---
+
+  slot(parity: number, worker: number): number {
+    return this.reductions + ((parity & 1) * this.workers + worker) * REDUCTION_SLOT_BYTES;
+  }
+
+  accumulatorA(parity: number, worker = this.worker): number {
+    return this.slot(parity, worker);
+  }
+
+  accumulatorB(parity: number, worker = this.worker): number {
+    return this.slot(parity, worker) + REDUCTION_ACCUMULATOR_BYTES;
+  }
+
+  counters(parity: number, worker = this.worker): Float64Array {
+    return this.view(Float64Array, this.slot(parity, worker) + 2 * REDUCTION_ACCUMULATOR_BYTES, REDUCTION_COUNTERS);
+  }
+
+  /** Σ over workers of counter `index` of `parity` (every worker gets the same sum). */
+  sumCounter(parity: number, index: number): number {
+    let total = 0;
+    for (let q = 0; q < this.workers; q++) total += this.counters(parity, q)[index]!;
+    return total;
+  }
+
+  /**
+   * The exact sum of every worker's accumulator (A or B) of `parity`, merged into `scratch` (this
+   * worker's own). Each worker normalised its accumulator before the barrier, so the merge's
+   * normalisation of a source rewrites the same words and readers cannot disturb each other.
+   */
+  mergedSum(parity: number, which: 'A' | 'B', scratch: number): number {
+    const k = this.kernels;
+    k.exactsum_clear(scratch);
+    for (let q = 0; q < this.workers; q++) k.exactsum_merge(scratch, which === 'A' ? this.accumulatorA(parity, q) : this.accumulatorB(parity, q));
+    return k.exactsum_finalize(scratch);
+  }
+
+  // --- statistics ---
+
+  /** Close the current superstep's record. */
+  endStep(): void {
+    const now = performance.now();
+    const waitMs = this.barrier.takeWait();
+    const traffic = this.router.takeStep();
+    this.steps.push({ computeMs: now - this.stepStarted - waitMs, waitMs, bytes: traffic.bytes, messages: traffic.messages });
+    this.stepStarted = now;
+    this.superstep++;
+  }
+}

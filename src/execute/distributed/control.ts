@@ -1,0 +1,134 @@
+/**
+ * The run's control block in shared memory: the barrier every worker meets at phase boundaries,
+ * the abort word, and per-worker words for diagnosis (and heartbeats, for failure detection).
+ *
+ *   Int32 word   name          written by                       read by
+ *   0            COUNT         each arriving worker (Atomics)   the last arriver resets it
+ *   1            GENERATION    the last arriver (+1, notify)    waiters (Atomics.wait on it)
+ *   2            ABORT         the coordinator or any worker    waiters, between wait slices
+ *   3            FAILED        first worker to fail (p + 1)     the coordinator's diagnosis
+ *   4            SUPERSTEP     worker 0 (progress)              the coordinator (progress, errors)
+ *   8 + p        ARRIVED[p]    worker p: its last generation+1  a waiter that times out: who is missing
+ *   8 + P + p    HEARTBEAT[p]  worker p: a counter bumped at every phase (the failure detector's input)
+ *
+ * Order of operations in `arrive` (why it is race-free): the last arriver resets COUNT *before* it
+ * bumps GENERATION, and nobody can leave the barrier before GENERATION moves, so no worker can arrive
+ * at the next barrier while COUNT still holds this one's arrivals.
+ */
+import { NeuromeshError, WorkerLostError, ErrorCode } from '../../errors.js';
+
+export const CONTROL_COUNT = 0;
+export const CONTROL_GENERATION = 1;
+export const CONTROL_ABORT = 2;
+export const CONTROL_FAILED = 3;
+export const CONTROL_SUPERSTEP = 4;
+export const CONTROL_ARRIVED = 8;
+
+/** Int32 words of a control block for `workers` workers. */
+export function controlWords(workers: number): number {
+  return CONTROL_ARRIVED + 2 * workers;
+}
+
+/** Word of worker p's heartbeat counter. */
+export function heartbeatWord(workers: number, p: number): number {
+  return CONTROL_ARRIVED + workers + p;
+}
+
+/** ABORT values: why the run is being torn down. */
+export const ABORT_NONE = 0;
+export const ABORT_FAILURE = 1;
+export const ABORT_TIMEOUT = 2;
+export const ABORT_CANCELLED = 3;
+
+/** Thrown in workers released by an abort: not a failure of their own, the coordinator reports the cause. */
+export class RunAborted extends NeuromeshError {
+  constructor(reason: number) {
+    super(ErrorCode.WORKER_LOST, `run aborted (reason ${reason})`, { reason });
+  }
+}
+
+/** Longest single Atomics.wait: an abort is noticed within this many milliseconds. */
+const WAIT_SLICE_MS = 20;
+
+export class Barrier {
+  private readonly words: Int32Array;
+  /** milliseconds spent waiting, since the last `takeWait` */
+  private waited = 0;
+
+  constructor(
+    memory: WebAssembly.Memory,
+    offset: number,
+    private readonly workers: number,
+    private readonly worker: number,
+    /** a worker missing for this long is declared lost */
+    private readonly timeoutMs: number,
+    /** busy-wait iterations before sleeping: worth it only when every worker has a core */
+    private readonly spin: number,
+  ) {
+    this.words = new Int32Array(memory.buffer, offset, controlWords(workers));
+  }
+
+  /** Wait until every worker has arrived; throws WorkerLostError naming the missing worker after the timeout. */
+  arrive(superstep: number): void {
+    const words = this.words;
+    const started = performance.now();
+    Atomics.add(words, heartbeatWord(this.workers, this.worker), 1);
+    const generation = Atomics.load(words, CONTROL_GENERATION);
+    Atomics.store(words, CONTROL_ARRIVED + this.worker, generation + 1);
+    if (Atomics.add(words, CONTROL_COUNT, 1) === this.workers - 1) {
+      Atomics.store(words, CONTROL_COUNT, 0);
+      Atomics.add(words, CONTROL_GENERATION, 1);
+      Atomics.notify(words, CONTROL_GENERATION);
+      this.waited += performance.now() - started;
+      return;
+    }
+    for (let i = 0; i < this.spin; i++) {
+      if (Atomics.load(words, CONTROL_GENERATION) !== generation) {
+        this.waited += performance.now() - started;
+        return;
+      }
+    }
+    const deadline = started + this.timeoutMs;
+    while (Atomics.load(words, CONTROL_GENERATION) === generation) {
+      const abort = Atomics.load(words, CONTROL_ABORT);
+      if (abort !== ABORT_NONE) throw new RunAborted(abort);
+      const now = performance.now();
+      if (now >= deadline) {
+        const missing = this.missing(generation);
+        Atomics.compareExchange(words, CONTROL_FAILED, 0, missing + 1);
+        Atomics.store(words, CONTROL_ABORT, ABORT_TIMEOUT);
+        throw new WorkerLostError(ErrorCode.WORKER_LOST, `worker ${missing} did not reach the barrier of superstep ${superstep} within ${this.timeoutMs} ms`, {
+          worker: missing,
+          partition: missing,
+          superstep,
+          cause: 'timeout',
+        });
+      }
+      Atomics.wait(words, CONTROL_GENERATION, generation, Math.min(WAIT_SLICE_MS, deadline - now));
+    }
+    this.waited += performance.now() - started;
+  }
+
+  /** The first worker that has not arrived in `generation` (the waiter's own diagnosis). */
+  private missing(generation: number): number {
+    for (let q = 0; q < this.workers; q++) {
+      if (Atomics.load(this.words, CONTROL_ARRIVED + q) <= generation) return q;
+    }
+    return -1;
+  }
+
+  /** Milliseconds waited since the last call. */
+  takeWait(): number {
+    const waited = this.waited;
+    this.waited = 0;
+    return waited;
+  }
+}
+
+/** Tell every waiting worker to give up (the coordinator's side of a failure). */
+export function abortRun(memory: WebAssembly.Memory, offset: number, workers: number, reason: number, failedWorker = -1): void {
+  const words = new Int32Array(memory.buffer, offset, controlWords(workers));
+  if (failedWorker >= 0) Atomics.compareExchange(words, CONTROL_FAILED, 0, failedWorker + 1);
+  Atomics.store(words, CONTROL_ABORT, reason);
+  Atomics.notify(words, CONTROL_GENERATION);
+}

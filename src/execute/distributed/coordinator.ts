@@ -1,0 +1,380 @@
+/**
+ * DistributedAlgorithmCoordinator (DESIGN.md pipeline stages 4-5 and 7): place a DistributedPartition
+ * in shared memory, run the algorithm's program on one worker per partition, in supersteps that meet
+ * at barriers, and return the masters' values in one array, with the run's statistics.
+ *
+ * The run, top to bottom:
+ *   1. validate the options (the single-worker checks: same rules, same errors);
+ *   2. place every partition as a local graph (src/place/place.ts) and allocate its state, the
+ *      mailboxes (src/exchange/router.ts), the control block and the reduction slots: everything
+ *      before any worker starts, since growing the memory would change its buffer under them;
+ *   3. post one task per partition; each worker runs its phases and meets the others at barriers;
+ *   4. a worker that fails raises ABORT (the others leave their barrier within a wait slice); a
+ *      worker that hangs is named by a peer whose barrier timed out, or by the watchdog when no
+ *      worker moves at all; its thread is then terminated: the run ends with a WorkerLostError,
+ *      never a hang;
+ *   5. collect the masters' values by global id, and the per-superstep, per-worker statistics.
+ */
+import { ErrorCode, fromSerialized, NeuromeshError, OptionsError, WorkerLostError, type SerializedError } from '../../errors.js';
+import type { NeuromorphicGraph } from '../../input/graph.js';
+import { allocateMailboxes } from '../../exchange/router.js';
+import { hasReplicaTargets, placePartitions, type PlacedPartition } from '../../place/place.js';
+import type { DistributedPartition } from '../../partition/partitioner.js';
+import { localIdOf } from '../../partition/layout.js';
+import { graphKernels, warmUpKernels } from '../kernels.js';
+import { pagerankSettings, sourceVertex } from '../options.js';
+import { checkNonNegativeWeights, checkSsspDistances } from '../sssp.js';
+import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../types.js';
+import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_FAILED, controlWords, heartbeatWord } from './control.js';
+import { REDUCTION_SLOT_BYTES, type RunSetup, type StepRecord, type WorkerReport } from './context.js';
+import { collectLif, lifErrorInInputIds, lifSettings } from './lif.js';
+import { PROGRAMS } from './programs.js';
+import type { Settings } from './program.js';
+
+/** The platform's thread pool (src/platform/node.ts: piscina). */
+export interface WorkerPool {
+  readonly threads: number;
+  run(setup: RunSetup, signal?: AbortSignal): Promise<WorkerReport>;
+  destroy(): Promise<void>;
+}
+
+export interface CoordinatorOptions {
+  /** makes a pool of `threads` threads (the platform seam) */
+  createWorkerPool: (threads: number) => WorkerPool;
+  /** cores available: barriers spin briefly only when every worker has one */
+  hardwareThreads?: number;
+}
+
+export interface DistributedRunOptions extends AlgorithmOptions {
+  /**
+   * A worker that does not reach a barrier within this many milliseconds is declared lost
+   * (WorkerLostError); also the watchdog's limit when no worker makes progress. Default 60 000.
+   */
+  barrierTimeoutMs?: number;
+}
+
+export const DEFAULT_BARRIER_TIMEOUT_MS = 60_000;
+/** After a failure, how long the other workers get to leave before their threads are terminated. */
+const TEARDOWN_GRACE_MS = 2_000;
+
+/** One worker's share of one superstep. */
+export type WorkerStep = StepRecord;
+
+export interface DistributedStats {
+  workers: number;
+  strategy: string;
+  supersteps: number;
+  /** the algorithm's wall time: tasks posted to all reports back, placement excluded */
+  wallMs: number;
+  /** placing the partitions and allocating run state */
+  placeMs: number;
+  /** totals as counted by the router (DESIGN.md metrics) */
+  bytes: number;
+  messages: number;
+  /** perSuperstep[s][w]: worker w in superstep s */
+  perSuperstep: WorkerStep[][];
+  /** per worker, summed over supersteps */
+  perWorker: WorkerStep[];
+  /** bytes[p][q] and messages[p][q] sent from partition p to q over the run */
+  traffic: { bytes: number[][]; messages: number[][] };
+}
+
+export interface DistributedResult extends AlgorithmResult {
+  workers: number;
+  strategy: string;
+  stats: DistributedStats;
+}
+
+const hostKeys = new WeakMap<object, string>();
+let hostCounter = 0;
+
+function hostKeyOf(host: object): string {
+  let key = hostKeys.get(host);
+  if (!key) {
+    key = `host-${process_id()}-${++hostCounter}`;
+    hostKeys.set(host, key);
+  }
+  return key;
+}
+
+// unique across the threads of a process and across processes sharing nothing: time + random
+function process_id(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export class DistributedAlgorithmCoordinator {
+  private pool: WorkerPool | null = null;
+
+  constructor(private readonly options: CoordinatorOptions) {}
+
+  /** Run `algorithm` on the partition's workers (one per partition). */
+  async executeDistributedAlgorithm(
+    graph: NeuromorphicGraph,
+    partition: DistributedPartition,
+    algorithm: AlgorithmName = partition.algorithm,
+    options: DistributedRunOptions = {},
+  ): Promise<DistributedResult> {
+    if (!(ALGORITHMS as readonly string[]).includes(algorithm)) throw new OptionsError('algorithm', `must be one of ${ALGORITHMS.join(', ')}`, algorithm);
+    const timeout = options.barrierTimeoutMs ?? DEFAULT_BARRIER_TIMEOUT_MS;
+    if (!(Number.isFinite(timeout) && timeout > 0)) throw new OptionsError('barrierTimeoutMs', 'must be a positive number of milliseconds', timeout);
+    const { plan } = partition;
+    if (plan.n !== graph.n || plan.m !== graph.m) {
+      throw new OptionsError('partition', `was made for a graph of ${plan.n} vertices and ${plan.m} arcs, not this one (${graph.n}, ${graph.m})`);
+    }
+    const program = PROGRAMS[algorithm];
+    const common = this.commonSettings(graph, algorithm, options);
+    const workers = plan.k;
+    const { host } = graph;
+    if (program.needsInArcs) graph.requireInArcs(algorithm);
+    warmUpKernels(host);
+
+    const placeStarted = performance.now();
+    const mark = host.arena.mark();
+    try {
+      const placed = placePartitions(graph, plan, { inArcs: program.needsInArcs, neurons: program.needsNeurons });
+      const replicaTargets = hasReplicaTargets(placed);
+      const settings: Settings = { ...common, replicaTargets, splitSums: replicaTargets };
+      if (algorithm === 'lif') Object.assign(settings, lifSettings(graph, placed, options));
+      const perPartition = placed.map((part) => this.partitionSettings(graph, plan, part, algorithm, options));
+      const regions = placed.map((part) => program.allocate(host, part, settings));
+      const mailboxes = allocateMailboxes(host, placed, program.sizing(settings));
+      const control = host.arena.alloc(4 * controlWords(workers), 64);
+      host.view(Int32Array, control, controlWords(workers)).fill(0);
+      const reductions = host.arena.alloc(2 * workers * REDUCTION_SLOT_BYTES, 64);
+      host.view(Uint8Array, reductions, 2 * workers * REDUCTION_SLOT_BYTES).fill(0);
+      const placeMs = performance.now() - placeStarted;
+
+      const hardware = this.options.hardwareThreads ?? workers;
+      const setups: RunSetup[] = placed.map((part, p) => ({
+        hostKey: hostKeyOf(host),
+        memory: host.memory,
+        module: host.module,
+        algorithm,
+        workers,
+        worker: p,
+        part,
+        control,
+        barrierTimeoutMs: timeout,
+        spin: workers <= hardware ? 20_000 : 0,
+        mailboxes,
+        reductions,
+        regions: regions[p]!,
+        settings: { ...settings, ...perPartition[p] },
+      }));
+      const started = performance.now();
+      let reports: WorkerReport[];
+      try {
+        reports = await this.runTasks(setups, host.memory, control, timeout);
+      } catch (error) {
+        throw algorithm === 'lif' && error instanceof Error ? lifErrorInInputIds(graph, error) : error;
+      }
+      const wallMs = performance.now() - started;
+      const stats = summarise(reports, workers, plan.strategy, wallMs, placeMs);
+      const result = collect(graph, placed, regions, reports, algorithm, options, settings);
+      return { ...result, workers, strategy: plan.strategy, stats, wallMs, perSuperstep: stats.perSuperstep.map((step) => ({ ms: Math.max(...step.map((w) => w.computeMs + w.waitMs)), active: 0 })) };
+    } finally {
+      host.arena.release(mark);
+    }
+  }
+
+  /** Stop the pool's threads. */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    if (pool) await pool.destroy();
+  }
+
+  private poolFor(threads: number): WorkerPool {
+    if (this.pool && this.pool.threads === threads) return this.pool;
+    if (this.pool) void this.pool.destroy();
+    this.pool = this.options.createWorkerPool(threads);
+    return this.pool;
+  }
+
+  /** The options every partition shares, checked as the single-worker run checks them. */
+  private commonSettings(graph: NeuromorphicGraph, algorithm: AlgorithmName, options: AlgorithmOptions): Settings {
+    switch (algorithm) {
+      case 'pagerank': {
+        const { damping, iterations, tolerance } = pagerankSettings(options);
+        return { n: graph.n, damping, iterations, tolerance };
+      }
+      case 'bfs':
+      case 'sssp':
+        if (algorithm === 'sssp') checkNonNegativeWeights(graph);
+        return { source: sourceVertex(graph, options) };
+      default:
+        return {};
+    }
+  }
+
+  private partitionSettings(graph: NeuromorphicGraph, plan: DistributedPartition['plan'], part: PlacedPartition, algorithm: AlgorithmName, options: AlgorithmOptions): Settings {
+    if (algorithm !== 'bfs' && algorithm !== 'sssp') return {};
+    return { sourceLocal: localIdOf(plan, part.part, sourceVertex(graph, options)) };
+  }
+
+  /**
+   * Post every task and wait for all, with the failure rules of the module comment. Returns the
+   * reports in worker order, or throws the failure that ended the run.
+   */
+  private async runTasks(setups: RunSetup[], memory: WebAssembly.Memory, control: number, timeout: number): Promise<WorkerReport[]> {
+    const workers = setups.length;
+    const pool = this.poolFor(workers);
+    const controllers = setups.map(() => new AbortController());
+    const settled = new Array<boolean>(workers).fill(false);
+    let failed: (() => void) | null = null;
+    const failure = new Promise<void>((resolve) => (failed = resolve));
+    const tasks = setups.map((setup, p) =>
+      pool.run(setup, controllers[p]!.signal).then(
+        (report) => {
+          settled[p] = true;
+          if (report.error) failed!();
+          return report;
+        },
+        (error: unknown) => {
+          settled[p] = true;
+          // the thread died (process.exit, a crash) or was terminated by us
+          abortRun(memory, control, workers, ABORT_FAILURE, p);
+          failed!();
+          const message = error instanceof Error ? error.message : String(error);
+          const report: WorkerReport = {
+            worker: p,
+            steps: [],
+            result: {},
+            bytesTo: [],
+            messagesTo: [],
+            error: { name: 'WorkerLostError', code: ErrorCode.WORKER_LOST, message: `worker ${p} was lost: ${message}`, details: { worker: p, partition: setup.part.part, cause: 'exit' } },
+          };
+          return report;
+        },
+      ),
+    );
+    const watchdog = this.watch(memory, control, workers, timeout, settled, () => failed!());
+    const all = Promise.all(tasks);
+    try {
+      const first = await Promise.race([all, failure.then(() => null)]);
+      if (first) return first;
+      // a failure: give the others a moment to leave their barriers, then terminate what is left
+      await Promise.race([all, delay(TEARDOWN_GRACE_MS)]);
+      controllers.forEach((controller, p) => {
+        if (!settled[p]) controller.abort();
+      });
+      const reports = await all;
+      throw chooseFailure(reports, memory, control, workers);
+    } finally {
+      watchdog.stop();
+    }
+  }
+
+  /**
+   * The watchdog: when no worker's heartbeat (bumped at every barrier) moves for `timeout` ms, the run
+   * is stuck (e.g. a single worker hangs, with no peer to time out on it): abort it.
+   */
+  private watch(memory: WebAssembly.Memory, control: number, workers: number, timeout: number, settled: boolean[], onStuck: () => void): { stop(): void } {
+    const words = new Int32Array(memory.buffer, control, controlWords(workers));
+    const beats = (): number[] => Array.from({ length: workers }, (_, p) => Atomics.load(words, heartbeatWord(workers, p)));
+    let last = beats();
+    let lastMoved = performance.now();
+    const timer = setInterval(() => {
+      const now = beats();
+      if (now.some((beat, p) => beat !== last[p])) {
+        last = now;
+        lastMoved = performance.now();
+        return;
+      }
+      if (performance.now() - lastMoved > timeout) {
+        const stuck = settled.findIndex((done) => !done);
+        abortRun(memory, control, workers, ABORT_TIMEOUT, stuck);
+        onStuck();
+      }
+    }, Math.min(1000, Math.max(50, timeout / 4)));
+    return { stop: () => clearInterval(timer) };
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+}
+
+/**
+ * The error that ended a run: the first failed worker's own error (recorded in FAILED by whoever
+ * noticed first), else any real error; a worker stopped by the abort is never the cause.
+ */
+function chooseFailure(reports: WorkerReport[], memory: WebAssembly.Memory, control: number, workers: number): NeuromeshError {
+  const words = new Int32Array(memory.buffer, control, controlWords(workers));
+  const failedWorker = Atomics.load(words, CONTROL_FAILED) - 1;
+  const real = reports.filter((report) => report.error && !report.error.message.startsWith('run aborted'));
+  const own = real.find((report) => report.worker === failedWorker) ?? real[0];
+  if (own?.error) return fromSerialized(own.error as SerializedError);
+  return new WorkerLostError(ErrorCode.WORKER_LOST, `worker ${failedWorker} stopped making progress`, { worker: failedWorker, partition: failedWorker, cause: 'hang' });
+}
+
+function summarise(reports: WorkerReport[], workers: number, strategy: string, wallMs: number, placeMs: number): DistributedStats {
+  const supersteps = Math.max(0, ...reports.map((report) => report.steps.length));
+  const perSuperstep: WorkerStep[][] = [];
+  for (let s = 0; s < supersteps; s++) {
+    perSuperstep.push(reports.map((report) => report.steps[s] ?? { computeMs: 0, waitMs: 0, bytes: 0, messages: 0 }));
+  }
+  const perWorker = reports.map((report) => report.steps.reduce((total, step) => ({ computeMs: total.computeMs + step.computeMs, waitMs: total.waitMs + step.waitMs, bytes: total.bytes + step.bytes, messages: total.messages + step.messages }), { computeMs: 0, waitMs: 0, bytes: 0, messages: 0 }));
+  const bytes = perWorker.reduce((sum, worker) => sum + worker.bytes, 0);
+  const messages = perWorker.reduce((sum, worker) => sum + worker.messages, 0);
+  const pad = (row: number[]): number[] => Array.from({ length: workers }, (_, q) => row[q] ?? 0);
+  return {
+    workers,
+    strategy,
+    supersteps,
+    wallMs,
+    placeMs,
+    bytes,
+    messages,
+    perSuperstep,
+    perWorker,
+    traffic: { bytes: reports.map((report) => pad(report.bytesTo)), messages: reports.map((report) => pad(report.messagesTo)) },
+  };
+}
+
+/** The masters' values by global id, and the algorithm's own result fields. */
+function collect(
+  graph: NeuromorphicGraph,
+  placed: PlacedPartition[],
+  regions: Record<string, number>[],
+  reports: WorkerReport[],
+  algorithm: AlgorithmName,
+  options: AlgorithmOptions,
+  settings: Settings,
+): Omit<AlgorithmResult, 'wallMs' | 'perSuperstep'> {
+  const { host, n } = graph;
+  const first = reports[0]?.result ?? {};
+  const gatherValues = <T extends Float64Array | Int32Array>(Type: { new (length: number): T; BYTES_PER_ELEMENT: number }, region: string): T => {
+    const values = new Type(n);
+    placed.forEach((part, p) => {
+      const local = host.view(Uint32Array, part.localToGlobal, part.masterCount);
+      const source = new (Type as unknown as Float64ArrayConstructor)(host.memory.buffer as ArrayBuffer, regions[p]![region]!, part.masterCount);
+      for (let i = 0; i < part.masterCount; i++) values[local[i]!] = source[i]!;
+    });
+    return values;
+  };
+  switch (algorithm) {
+    case 'pagerank':
+      return { algorithm, n, values: gatherValues(Float64Array, 'scores'), supersteps: first.iterations as number, converged: first.converged as boolean };
+    case 'bfs':
+      return { algorithm, n, values: gatherValues(Int32Array, 'levels'), supersteps: first.levels as number };
+    case 'sssp': {
+      const values = gatherValues(Float64Array, 'dist');
+      const largest = Math.max(-1, ...reports.map((report) => report.result.largest as number));
+      checkSsspDistances(graph, values, largest, options);
+      return { algorithm, n, values, supersteps: first.rounds as number };
+    }
+    case 'wcc':
+      return { algorithm, n, values: gatherValues(Int32Array, 'labels'), supersteps: first.rounds as number };
+    case 'lif':
+      return collectLif(graph, placed, regions, reports, options, settings);
+  }
+}
+
+/** Kernel exports a program calls, checked once: a stale build without them fails with a clear message. */
+export function checkDistributedKernels(graph: NeuromorphicGraph): void {
+  const kernels = graphKernels(graph.host) as unknown as Record<string, unknown>;
+  if (typeof kernels.exchange_gather64 !== 'function') {
+    throw new NeuromeshError(ErrorCode.INTERNAL, 'build/neuromesh.wasm predates the distributed runtime: run "npm run build:wasm"');
+  }
+}

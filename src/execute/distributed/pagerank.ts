@@ -1,0 +1,106 @@
+/**
+ * PageRank on P workers, bit-identical to the single-worker run (src/execute/pagerank.ts).
+ *
+ * Phases of one iteration on partition p (masters M, local vertices n_p):
+ *   scatter   contrib[v] = score[v] / global outdeg(v) for masters; dangling mass into accumulator A
+ *   exchange  contrib of masters -> their replicas (dense: one f64 per list element)
+ *   --- barrier (also publishes A, and B of the previous iteration: its L1 change) ---
+ *   gather    edge-cut (no replica has in-arcs): pull over the local CSC of each master, which holds
+ *             all its in-arcs, in global arc order: the same adds as on one worker;
+ *             vertex-cut / hybrid: each local target's in-arc sum as exact fixed-point limbs, replica
+ *             limbs go back to the master (--- barrier ---), which adds them (integer adds: any
+ *             split, any order, same bits) and rounds once
+ *   apply     score' = d·(sum + dangling/n) + (1 − d)/n; |score' − score| into accumulator B
+ * The convergence test of iteration i is read after the barrier of iteration i + 1, which every
+ * iteration has anyway; so an edge-cut iteration costs one barrier.
+ */
+import type { WasmHost } from '../../memory/host.js';
+import type { PlacedPartition } from '../../place/place.js';
+import { REDUCTION_ACCUMULATOR_BYTES, type WorkerContext } from './context.js';
+import type { Program, Settings } from './program.js';
+
+/** Bytes of one vertex's fixed-point sum (the pagerank_partial kernel's row). */
+export const PAGERANK_LIMB_BYTES = 24;
+
+export const pagerankProgram: Program = {
+  needsInArcs: true,
+  needsNeurons: false,
+  sizing: (settings: Settings) => ({ multiplicity: 1, payloadBytes: settings.splitSums ? PAGERANK_LIMB_BYTES : 8 }),
+
+  allocate(host: WasmHost, part: PlacedPartition, settings: Settings): Record<string, number> {
+    const n = part.n;
+    return {
+      scores: host.allocArray(Float64Array, n),
+      contrib: host.allocArray(Float64Array, n),
+      limbs: settings.splitSums ? host.arena.alloc(Math.max(1, n) * PAGERANK_LIMB_BYTES, 64) : -1,
+      scratch: host.arena.alloc(REDUCTION_ACCUMULATOR_BYTES, 64),
+    };
+  },
+
+  run(context: WorkerContext): Record<string, number | boolean> {
+    const k = context.kernels;
+    const part = context.part;
+    const { scores, contrib, limbs, scratch } = context.regions as Record<string, number>;
+    const n = context.settings.n as number;
+    const damping = context.settings.damping as number;
+    const iterations = context.settings.iterations as number;
+    const tolerance = context.settings.tolerance as number;
+    const splitSums = context.settings.splitSums === true;
+    const masters = part.masterCount;
+    const teleport = (1 - damping) / n;
+    context.view(Float64Array, scores, masters).fill(1 / n);
+    let converged = false;
+    let done = 0;
+    for (let iteration = 0; ; iteration++) {
+      const parity = iteration & 1;
+      const dangling = context.accumulatorA(parity);
+      k.exactsum_clear(dangling);
+      k.pagerank_scatter(part.degreeOffsets, scores, contrib, 0, masters, dangling);
+      k.exactsum_normalize(dangling);
+      context.packDense64(contrib);
+      context.sync();
+      if (iteration > 0 && context.mergedSum(parity ^ 1, 'B', scratch) < tolerance) {
+        converged = true;
+        break;
+      }
+      if (iteration === iterations) break;
+      context.unpackDense64(contrib);
+      const danglingShare = context.mergedSum(parity, 'A', scratch) / n;
+      const delta = context.accumulatorB(parity);
+      k.exactsum_clear(delta);
+      if (!splitSums) {
+        k.pagerank_pull(part.inOffsets, part.inSources, contrib, scores, scores, 0, masters, damping, danglingShare, teleport, delta);
+      } else {
+        const split = k as unknown as SplitSumKernels;
+        split.pagerank_partial(part.inOffsets, part.inSources, contrib, 0, part.n, limbs);
+        // replicas' partial sums go back to their masters, along the same lists in reverse
+        const { receivePeers, sendPeers } = part;
+        for (let i = 0; i < receivePeers.length; i++) {
+          const [list, length] = context.receiveList(i);
+          const box = context.outbox(receivePeers[i]!);
+          split.fixedsum_gather_rows(limbs, list, length, box.payload);
+          context.router.commit(receivePeers[i]!, box, length, PAGERANK_LIMB_BYTES * length);
+        }
+        context.sync();
+        for (let i = 0; i < sendPeers.length; i++) {
+          const [list, length] = context.sendList(i);
+          split.fixedsum_add_rows(limbs, context.inbox(sendPeers[i]!).payload, list, length);
+        }
+        split.pagerank_apply(limbs, scores, scores, 0, masters, damping, danglingShare, teleport, delta);
+      }
+      k.exactsum_normalize(delta);
+      done++;
+      context.endStep();
+    }
+    context.endStep();
+    return { iterations: done, converged };
+  },
+};
+
+/** The split-sum kernels (kernels/pagerank.ts): exact per-vertex sums as fixed-point limb rows. */
+interface SplitSumKernels {
+  pagerank_partial(inOffsets: number, inSources: number, contrib: number, begin: number, end: number, limbs: number): number;
+  fixedsum_gather_rows(source: number, list: number, count: number, target: number): number;
+  fixedsum_add_rows(target: number, source: number, list: number, count: number): number;
+  pagerank_apply(limbs: number, scores: number, next: number, begin: number, end: number, damping: number, danglingShare: number, teleport: number, delta: number): number;
+}

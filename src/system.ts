@@ -1,0 +1,56 @@
+/**
+ * DistributedProcessingSystem: the facade over the pipeline (DESIGN.md), with its public verbs.
+ *
+ *   partitionGraph              analyse -> choose a strategy -> partition -> balance -> plan
+ *   executeDistributedAlgorithm place -> run the phases on one worker per partition -> result
+ *   run                         both, for the common case
+ *
+ * The worker pool is the platform's (src/platform/node.ts: piscina threads); the Node entry point
+ * supplies it, so this module runs unchanged wherever a pool can be made.
+ */
+import type { NeuromorphicGraph } from './input/graph.js';
+import { DistributedAlgorithmCoordinator, type CoordinatorOptions, type DistributedResult, type DistributedRunOptions } from './execute/distributed/coordinator.js';
+import { partitionGraphForAlgorithm, type DistributedPartition, type PartitionOptions } from './partition/partitioner.js';
+import type { AlgorithmName } from './execute/types.js';
+
+/** The verbs DESIGN.md names (`optimizeCommunication` arrives with the communication optimizer). */
+export interface DistributedProcessingIntegration {
+  partitionGraph(graph: NeuromorphicGraph, algorithm: AlgorithmName, workers: number, options?: PartitionOptions): DistributedPartition;
+  executeDistributedAlgorithm(graph: NeuromorphicGraph, partition: DistributedPartition, options?: DistributedRunOptions): Promise<DistributedResult>;
+}
+
+export interface RunOptions extends DistributedRunOptions, Omit<PartitionOptions, 'seed'> {
+  /** workers = partitions (default 1) */
+  workers?: number;
+  /** the partitioner's seed (`seed` is the algorithm's: LIF noise) */
+  partitionSeed?: number;
+}
+
+export class DistributedProcessingSystem implements DistributedProcessingIntegration {
+  private readonly coordinator: DistributedAlgorithmCoordinator;
+
+  constructor(options: CoordinatorOptions) {
+    this.coordinator = new DistributedAlgorithmCoordinator(options);
+  }
+
+  partitionGraph(graph: NeuromorphicGraph, algorithm: AlgorithmName, workers: number, options: PartitionOptions = {}): DistributedPartition {
+    return partitionGraphForAlgorithm(graph, algorithm, workers, options);
+  }
+
+  executeDistributedAlgorithm(graph: NeuromorphicGraph, partition: DistributedPartition, options: DistributedRunOptions = {}): Promise<DistributedResult> {
+    return this.coordinator.executeDistributedAlgorithm(graph, partition, partition.algorithm, options);
+  }
+
+  /** Partition for `algorithm` and run it. */
+  async run(graph: NeuromorphicGraph, algorithm: AlgorithmName, options: RunOptions = {}): Promise<DistributedResult & { partition: DistributedPartition }> {
+    const { workers = 1, strategy, partitionSeed, imbalance, balance, analysis, ...runOptions } = options;
+    const partition = this.partitionGraph(graph, algorithm, workers, { strategy, seed: partitionSeed, imbalance, balance, analysis });
+    const result = await this.executeDistributedAlgorithm(graph, partition, runOptions);
+    return { ...result, partition };
+  }
+
+  /** Stop the worker threads (the pool is kept between runs of the same worker count). */
+  close(): Promise<void> {
+    return this.coordinator.close();
+  }
+}
