@@ -12,6 +12,7 @@ import type { NeuromorphicGraph } from './input/graph.js';
 import { DistributedAlgorithmCoordinator, type CoordinatorOptions, type DistributedResult, type DistributedRunOptions } from './execute/distributed/coordinator.js';
 import { partitionGraphForAlgorithm, type DistributedPartition, type PartitionOptions } from './partition/partitioner.js';
 import type { AlgorithmName } from './execute/types.js';
+import type { PartitionPlan } from './partition/layout.js';
 
 /** The verbs DESIGN.md names (`optimizeCommunication` arrives with the communication optimizer). */
 export interface DistributedProcessingIntegration {
@@ -39,6 +40,11 @@ export class DistributedProcessingSystem implements DistributedProcessingIntegra
 
   executeDistributedAlgorithm(graph: NeuromorphicGraph, partition: DistributedPartition, options: DistributedRunOptions = {}): Promise<DistributedResult> {
     return this.coordinator.executeDistributedAlgorithm(graph, partition, partition.algorithm, options);
+  }
+
+  /** Run `algorithm` on a plan made elsewhere (e.g. loaded with its metadata): one worker per partition. */
+  executeDistributedAlgorithmOnPlan(graph: NeuromorphicGraph, plan: PartitionPlan, algorithm: AlgorithmName, options: DistributedRunOptions = {}): Promise<DistributedResult> {
+    return this.coordinator.executeDistributedAlgorithm(graph, { plan }, algorithm, options);
   }
 
   /** Partition for `algorithm` and run it. */

@@ -62,6 +62,8 @@ export interface RunSetup {
   regions: Record<string, number>;
   /** the algorithm's settings (numbers and strings only) */
   settings: Record<string, number | string | boolean>;
+  /** a failure to inject in this worker (coordinator.ts InjectedFault) */
+  fault?: { superstep: number; mode: 'throw' | 'exit' | 'trap' | 'hang' };
 }
 
 /** One superstep as one worker saw it. */
@@ -104,6 +106,7 @@ export class WorkerContext {
   private readonly reductions: number;
   private readonly u32: Uint32Array;
   private stepStarted = performance.now();
+  private readonly fault: RunSetup['fault'];
   superstep = 0;
 
   constructor(setup: RunSetup, kernels: DistributedKernels) {
@@ -118,6 +121,7 @@ export class WorkerContext {
     this.barrier = new Barrier(setup.memory, setup.control, setup.workers, setup.worker, setup.barrierTimeoutMs, setup.spin);
     this.router = new Router(setup.memory, setup.mailboxes, setup.worker);
     this.u32 = new Uint32Array(setup.memory.buffer);
+    this.fault = setup.fault;
   }
 
   view<T extends Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor>(Type: T, offset: number, length: number): InstanceType<T> {
@@ -153,6 +157,7 @@ export class WorkerContext {
 
   /** Wait for every worker (the end of an exchange: what was packed is now readable). */
   sync(): void {
+    if (this.fault && this.fault.superstep === this.superstep) injectFault(this.fault.mode, this.kernels);
     this.barrier.arrive(this.superstep);
     this.exchange++;
   }
@@ -225,5 +230,24 @@ export class WorkerContext {
     this.steps.push({ computeMs: now - this.stepStarted - waitMs, waitMs, bytes: traffic.bytes, messages: traffic.messages });
     this.stepStarted = now;
     this.superstep++;
+  }
+}
+
+/** Fail the way a real worker can: an exception, the thread exiting, a WebAssembly trap, a hang. */
+function injectFault(mode: 'throw' | 'exit' | 'trap' | 'hang', kernels: DistributedKernels): void {
+  switch (mode) {
+    case 'throw':
+      throw new Error('injected fault: throw');
+    case 'exit':
+      if (typeof process !== 'undefined') process.exit(70);
+      throw new Error('injected fault: exit');
+    case 'trap':
+      // an out-of-bounds access: the same RuntimeError a kernel bug would raise
+      kernels.exchange_gather64(0xffff_fff0, 0xffff_fff0, 1, 0);
+      throw new Error('injected fault: trap did not trap');
+    case 'hang':
+      for (;;) {
+        // a busy loop, as a runaway kernel would spin: only terminating the thread stops it
+      }
   }
 }

@@ -45,7 +45,19 @@ export interface CoordinatorOptions {
   hardwareThreads?: number;
 }
 
+/**
+ * A failure to inject (tests and `--chaos`): worker `worker` fails as `mode` when it reaches the
+ * barrier of superstep `superstep`.
+ */
+export interface InjectedFault {
+  worker: number;
+  superstep: number;
+  mode: 'throw' | 'exit' | 'trap' | 'hang';
+}
+
 export interface DistributedRunOptions extends AlgorithmOptions {
+  /** fault injection, for tests of failure handling (see InjectedFault) */
+  fault?: InjectedFault;
   /**
    * A worker that does not reach a barrier within this many milliseconds is declared lost
    * (WorkerLostError); also the watchdog's limit when no worker makes progress. Default 60 000.
@@ -110,8 +122,8 @@ export class DistributedAlgorithmCoordinator {
   /** Run `algorithm` on the partition's workers (one per partition). */
   async executeDistributedAlgorithm(
     graph: NeuromorphicGraph,
-    partition: DistributedPartition,
-    algorithm: AlgorithmName = partition.algorithm,
+    partition: Pick<DistributedPartition, 'plan'>,
+    algorithm: AlgorithmName,
     options: DistributedRunOptions = {},
   ): Promise<DistributedResult> {
     if (!(ALGORITHMS as readonly string[]).includes(algorithm)) throw new OptionsError('algorithm', `must be one of ${ALGORITHMS.join(', ')}`, algorithm);
@@ -160,6 +172,7 @@ export class DistributedAlgorithmCoordinator {
         reductions,
         regions: regions[p]!,
         settings: { ...settings, ...perPartition[p] },
+        fault: options.fault && options.fault.worker === p ? options.fault : undefined,
       }));
       const started = performance.now();
       let reports: WorkerReport[];
@@ -184,8 +197,9 @@ export class DistributedAlgorithmCoordinator {
     if (pool) await pool.destroy();
   }
 
+  /** A pool of at least `threads` threads (a run's tasks must all run at once); kept between runs. */
   private poolFor(threads: number): WorkerPool {
-    if (this.pool && this.pool.threads === threads) return this.pool;
+    if (this.pool && this.pool.threads >= threads) return this.pool;
     if (this.pool) void this.pool.destroy();
     this.pool = this.options.createWorkerPool(threads);
     return this.pool;
