@@ -32,8 +32,34 @@ import { streamingPartition } from './streaming.js';
 export const EDGE_CUT_METHODS = ['multilevel', 'ldg', 'fennel'] as const;
 export type EdgeCutMethod = (typeof EDGE_CUT_METHODS)[number];
 
-/** Initial partitions tried on the coarsest graph (multilevel); the best is uncoarsened. */
-const INITIAL_RUNS = 4;
+/**
+ * Initial partitions tried on the coarsest graph (multilevel) and multilevel bisections tried at
+ * each of their splits, most effort first; the best partition is uncoarsened. `initialEffort`
+ * takes the first that fits the budget, the last when none does.
+ */
+const INITIAL_EFFORTS: readonly { runs: number; cuts: number }[] = [
+  { runs: 4, cuts: 4 },
+  { runs: 4, cuts: 2 },
+  { runs: 2, cuts: 2 },
+];
+/**
+ * Work budget of the initial partition, in edge entries of the input graph: runs × cuts × ⌈log2 k⌉
+ * × (coarsest graph's edge entries) may not exceed this many times the input's. Sparse graphs
+ * coarsen to a few percent of their edges and keep the full effort (road_ny: 1.3 at k = 16);
+ * dense and hub-dominated ones stop coarsening at a large fraction of them (email_enron: 29% at
+ * k = 2, polblogs: 57% at k = 16), where sixteen tries of the initial partition cost several
+ * times the rest of the scheme while the best of four finds a cut as good (bench/partition.ts).
+ */
+const INITIAL_WORK_BUDGET = 2;
+
+/** The initial-partition effort for a coarsest graph (see INITIAL_EFFORTS). */
+export function initialEffort(inputEntries: number, coarsestEntries: number, k: number): { runs: number; cuts: number } {
+  const depth = Math.max(1, Math.ceil(Math.log2(k)));
+  for (const effort of INITIAL_EFFORTS) {
+    if (effort.runs * effort.cuts * depth * coarsestEntries <= INITIAL_WORK_BUDGET * inputEntries) return effort;
+  }
+  return INITIAL_EFFORTS[INITIAL_EFFORTS.length - 1]!;
+}
 
 /** k-way FM passes per level (multilevel), after the greedy ones. */
 const KWAY_FM_PASSES = 2;
@@ -141,13 +167,14 @@ function multilevel(view: WeightedGraph, k: number, limit: number, imbalance: nu
   // bisection levels), half with a loose one (all of it at each level): loose bisections find
   // better cuts, tight ones need less balancing afterwards, and which wins depends on the graph.
   const depth = Math.max(1, Math.ceil(Math.log2(k)));
+  const { runs, cuts } = initialEffort(view.offsets[view.n]!, graph.offsets[graph.n]!, k);
   let owner: Int32Array = new Int32Array(0);
   let weights: Float64Array = new Float64Array(k);
   let bestOver = Infinity;
   let bestCut = Infinity;
-  for (let run = 0; run < INITIAL_RUNS; run++) {
+  for (let run = 0; run < runs; run++) {
     const slack = run % 2 === 0 ? imbalance : Math.pow(1 + imbalance, 1 / depth) - 1;
-    const candidate = initialPartition(graph, k, slack, tries, random, host);
+    const candidate = initialPartition(graph, k, slack, tries, random, host, cuts);
     const candidateWeights = partWeights(graph, candidate, k);
     balanceKway(graph, candidate, candidateWeights, limit, random);
     refineKway(graph, candidate, candidateWeights, limit, random, passes, host);

@@ -271,17 +271,20 @@ function coarsenOnHost(host: WasmHost, graph: WeightedGraph, coarsenTo: number, 
     host.view(Int32Array, finer.edgeWeights, entries).set(graph.edgeWeights.subarray(0, entries));
     host.view(Float64Array, finer.vertexWeights, n0).set(graph.vertexWeights.subarray(0, n0));
     const order = host.view(Int32Array, orderAt, n0);
+    // drawn in a plain array and copied in: element writes to the shared memory are slower
+    const drawn = new Int32Array(n0);
     let current = graph;
     while (current.n > coarsenTo) {
       const n = current.n;
-      // randomOrder's Fisher–Yates written straight into the region: the same draws
-      for (let i = 0; i < n; i++) order[i] = i;
+      // randomOrder's Fisher–Yates: the same draws
+      for (let i = 0; i < n; i++) drawn[i] = i;
       for (let i = n - 1; i > 0; i--) {
         const j = random.nextInt(i + 1);
-        const swap = order[i]!;
-        order[i] = order[j]!;
-        order[j] = swap;
+        const swap = drawn[i]!;
+        drawn[i] = drawn[j]!;
+        drawn[j] = swap;
       }
+      order.set(drawn.subarray(0, n));
       kernels.heavy_edge_match(finer.offsets, finer.targets, finer.edgeWeights, finer.vertexWeights, n, orderAt, maxVertexWeight, matchAt);
       const coarseN = kernels.contract_matching(
         finer.offsets,

@@ -17,8 +17,8 @@ import { randomOrder, ringGraph, type WeightedGraph } from './weighted.js';
 
 /** Vertices below which a bisection stops coarsening and is grown directly. */
 const BISECTION_COARSEN_TO = 20;
-/** Multilevel bisections tried, each with its own coarsening, best kept (METIS's ncuts). */
-const BISECTION_CUTS = 4;
+/** Multilevel bisections tried by default, each with its own coarsening, best kept (METIS's ncuts). */
+export const BISECTION_CUTS = 4;
 
 /** What a bisection aims at: side 0 should weigh `target0`; side s must stay under maxWeight[s]. */
 interface BisectionGoal {
@@ -299,15 +299,18 @@ function refineBisectionOnHost(host: WasmHost, graph: WeightedGraph, side: Uint8
     state[1] = graph.totalVertexWeight - weight0;
     state[2] = kernels.bisection_gains(offsetsAt, targetsAt, edgeWeightsAt, sideAt, n, gainAt, degreeAt);
     const patience = Math.max(25, Math.min(150, n >> 2));
+    // drawn in a plain array and copied in: element writes to the shared memory are slower
+    const drawn = new Int32Array(n);
     for (let pass = 0; pass < passes; pass++) {
-      // randomOrder's Fisher–Yates written straight into the region: the same draws
-      for (let i = 0; i < n; i++) order[i] = i;
+      // randomOrder's Fisher–Yates: the same draws
+      for (let i = 0; i < n; i++) drawn[i] = i;
       for (let i = n - 1; i > 0; i--) {
         const j = random.nextInt(i + 1);
-        const swap = order[i]!;
-        order[i] = order[j]!;
-        order[j] = swap;
+        const swap = drawn[i]!;
+        drawn[i] = drawn[j]!;
+        drawn[j] = swap;
       }
+      order.set(drawn);
       const stop = kernels.bisection_fm_pass(offsetsAt, targetsAt, edgeWeightsAt, vertexWeightsAt, sideAt, n, gainAt, degreeAt, lockedAt, movesAt, orderAt, keys0At, values0At, keys1At, values1At, goal.max0, goal.max1, patience, stateAt);
       if (stop) break;
     }
@@ -323,12 +326,12 @@ function refineBisectionOnHost(host: WasmHost, graph: WeightedGraph, side: Uint8
  * coarsest by the best of `tries` grown-and-refined bisections, then project back with FM passes
  * at every level. Small graphs are bisected directly.
  */
-function bisect(graph: WeightedGraph, goal: BisectionGoal, tries: number, random: Prng, host: WasmHost | undefined): Uint8Array {
+function bisect(graph: WeightedGraph, goal: BisectionGoal, tries: number, cuts: number, random: Prng, host: WasmHost | undefined): Uint8Array {
   if (graph.n <= 2 * BISECTION_COARSEN_TO) return bisectDirectly(graph, goal, tries, random, host);
   let best: Uint8Array | null = null;
   let bestOver = Infinity;
   let bestCut = Infinity;
-  for (let cut = 0; cut < BISECTION_CUTS; cut++) {
+  for (let cut = 0; cut < cuts; cut++) {
     const levels = coarsen(graph, BISECTION_COARSEN_TO, random, host);
     const graphs = [graph, ...levels.map((level) => level.graph)];
     let side = bisectDirectly(graphs[graphs.length - 1]!, goal, tries, random, host);
@@ -415,7 +418,7 @@ function induced(graph: WeightedGraph, side: Uint8Array, which: number): { graph
  * Split `graph` into parts [first, first + k) by recursive bisection, writing owner[ids[v]].
  * `slack` is the allowed relative excess of each side over its target weight.
  */
-function recurse(graph: WeightedGraph, ids: Int32Array | null, k: number, first: number, owner: Int32Array, slack: number, tries: number, random: Prng, host: WasmHost | undefined): void {
+function recurse(graph: WeightedGraph, ids: Int32Array | null, k: number, first: number, owner: Int32Array, slack: number, tries: number, cuts: number, random: Prng, host: WasmHost | undefined): void {
   if (k === 1 || graph.n === 0) {
     for (let v = 0; v < graph.n; v++) owner[ids ? ids[v]! : v] = first;
     return;
@@ -423,21 +426,22 @@ function recurse(graph: WeightedGraph, ids: Int32Array | null, k: number, first:
   const k0 = k >> 1;
   const target0 = (graph.totalVertexWeight * k0) / k;
   const target1 = graph.totalVertexWeight - target0;
-  const side = bisect(graph, { target0, max0: target0 * (1 + slack), max1: target1 * (1 + slack) }, tries, random, host);
+  const side = bisect(graph, { target0, max0: target0 * (1 + slack), max1: target1 * (1 + slack) }, tries, cuts, random, host);
   for (let s = 0; s < 2; s++) {
     const part = induced(graph, side, s);
     const partIds = ids ? part.ids.map((v) => ids[v]!) : part.ids;
-    recurse(part.graph, partIds, s === 0 ? k0 : k - k0, s === 0 ? first : first + k0, owner, slack, tries, random, host);
+    recurse(part.graph, partIds, s === 0 ? k0 : k - k0, s === 0 ? first : first + k0, owner, slack, tries, cuts, random, host);
   }
 }
 
 /**
  * Owner in [0, k) of every vertex of the (coarsest) graph. `slack` is the relative excess each
  * bisection allows a side over its target; the excess compounds down the ⌈log2 k⌉ levels of the
- * recursion, and k-way balancing then evens out what is left.
+ * recursion, and k-way balancing then evens out what is left. `cuts` multilevel bisections are
+ * tried at each split (default BISECTION_CUTS).
  */
-export function initialPartition(graph: WeightedGraph, k: number, slack: number, tries: number, random: Prng, host?: WasmHost): Int32Array {
+export function initialPartition(graph: WeightedGraph, k: number, slack: number, tries: number, random: Prng, host?: WasmHost, cuts = BISECTION_CUTS): Int32Array {
   const owner = new Int32Array(graph.n);
-  recurse(graph, null, k, 0, owner, slack, tries, random, host);
+  recurse(graph, null, k, 0, owner, slack, tries, cuts, random, host);
   return owner;
 }

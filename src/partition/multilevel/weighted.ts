@@ -26,6 +26,9 @@ export interface WeightedGraph {
   totalVertexWeight: number;
 }
 
+/** The most arcs undirectedView copies out of the shared memory before reading them (64 MiB of targets). */
+const UNDIRECTED_COPY_MAX_ARCS = 1 << 24;
+
 /**
  * Build the undirected simple view of a directed graph from its out-arcs alone (so push-only
  * graphs without a CSC work too): every arc is written into both endpoint rows by a counting
@@ -34,8 +37,13 @@ export interface WeightedGraph {
  */
 export function undirectedView(graph: ArcTopology, vertexWeights?: Float64Array): WeightedGraph {
   const n = graph.n;
-  const outOffsets = graph.outOffsets;
-  const outTargets = graph.outTargets;
+  // A NeuromorphicGraph's arrays are views of the shared WebAssembly memory, which V8 reads
+  // element by element 2–3× slower than a plain array (measured on facebook: 15 ms against 6 ms):
+  // two bulk copies cost far less than the two passes over them. Huge graphs are read in place,
+  // so their footprint does not grow by a copy of the arcs.
+  const copy = graph.m <= UNDIRECTED_COPY_MAX_ARCS;
+  const outOffsets = copy ? graph.outOffsets.slice(0, n + 1) : graph.outOffsets;
+  const outTargets = copy ? graph.outTargets.slice(0, graph.m) : graph.outTargets;
   const degree = new Int32Array(n + 1);
   for (let u = 0; u < n; u++) {
     for (let a = outOffsets[u]!; a < outOffsets[u + 1]!; a++) {
