@@ -20,7 +20,6 @@ import {
   LIF_ERROR_STEP,
   LIF_GLOBAL_IDS,
   LIF_N,
-  LIF_NOISE_MAGIC,
   LIF_OUT_DELAYS,
   LIF_OUT_OFFSETS,
   LIF_OUT_TARGETS,
@@ -162,14 +161,11 @@ export interface LifState {
   stepSpikes: number;
   /** the most steps one lif_run call may be asked for */
   stepCapacity: number;
-  /** u64[updateCount]: per-neuron constants of the noise reduction (0 with shared parameters) */
-  noiseMagic: number;
 }
 
 /**
  * Allocate a LIF run's state from the host's arena (the caller marks and releases), zero it, and
- * write the control block for `graph`, whose params must be written already (per-neuron noise
- * constants are derived from them here). Costs 8 bytes per local id per ring row plus ~30 bytes per
+ * write the control block for `graph`. Costs 8 bytes per local id per ring row plus ~30 bytes per
  * local id and 4 · max(8 · updateCount, 1024) bytes of spike buffer.
  */
 export function createLifState(host: WasmHost, graph: LifGraphRegions, seed: bigint): LifState {
@@ -191,7 +187,6 @@ export function createLifState(host: WasmHost, graph: LifGraphRegions, seed: big
     spikeCapacity,
     stepSpikes: host.allocArray(Uint32Array, STEPS_PER_CALL),
     stepCapacity: STEPS_PER_CALL,
-    noiseMagic: graph.sharedParams ? 0 : host.allocArray(BigUint64Array, Math.max(updateCount, 1)),
   };
   // The arena hands back released memory as it was left: zero the state.
   host.view(BigInt64Array, state.current, n).fill(0n);
@@ -226,12 +221,9 @@ export function createLifState(host: WasmHost, graph: LifGraphRegions, seed: big
   put(LIF_STEP_SPIKES, state.stepSpikes);
   put(LIF_UPDATE_COUNT, updateCount);
   put(LIF_GLOBAL_IDS, graph.globalIds);
-  put(LIF_NOISE_MAGIC, state.noiseMagic);
   const longs = host.view(BigUint64Array, control, LIF_CONTROL_BYTES / 8);
   longs[LIF_SEED / 8] = seed;
   longs[LIF_SYNAPTIC_EVENTS / 8] = 0n;
-  // per-neuron noise constants, from the params as they are now (they must not change afterwards)
-  if (state.noiseMagic !== 0) host.exports.lif_prepare!(control);
   return state;
 }
 
