@@ -1,13 +1,18 @@
 /**
- * `neuromesh run <graph> --algo ...`: load, run on one worker, write results.
+ * `neuromesh run <graph> --algo ...`: load, (partition,) run, write results.
  *
- * Results are reported by input vertex id (DESIGN.md "Command line"): when the loader remapped
- * sparse ids, `--out` carries `ids` (the input id of each value), WCC labels and spiking neurons
- * are mapped back to input ids. This issue is single-worker; the distributed flags are refused
- * with a "not available yet" error rather than silently ignored.
+ * One worker without a strategy runs the single-worker driver in this thread; `--workers P` (or an
+ * explicit `--strategy`) partitions for the algorithm and runs on P worker threads over one shared
+ * memory, with the same bits. Results are reported by input vertex id (DESIGN.md "Command line"):
+ * when the loader remapped sparse ids, `--out` carries `ids` (the input id of each value), WCC labels
+ * and spiking neurons are mapped back to input ids. Flags of later stages (communication modes,
+ * transports, checkpoints, chaos) are refused with a "not available yet" error, not ignored.
  */
 import { OptionsError } from '../errors.js';
 import { runAlgorithm } from '../execute/single.js';
+import { MAX_WORKERS, type DistributedResult } from '../execute/distributed/coordinator.js';
+import { DistributedProcessingSystem } from '../index.js';
+import { partitionGraphForAlgorithm, type StrategyChoice } from '../partition/partitioner.js';
 import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../execute/types.js';
 import { rasterSha256 } from '../execute/lif.js';
 import { loadGraph } from '../input/load.js';
@@ -54,6 +59,10 @@ interface RunSettings {
   algorithm: AlgorithmName;
   options: AlgorithmOptions;
   source?: number;
+  workers: number;
+  strategy: StrategyChoice;
+  /** run through the distributed runtime (P > 1, or a strategy was asked for) */
+  distributed: boolean;
 }
 
 function settingsOf(flags: RunFlags): RunSettings {
@@ -69,10 +78,8 @@ function settingsOf(flags: RunFlags): RunSettings {
     ['chaos', '--chaos', 'fault injection'],
   ];
   for (const [key, flag, what] of later) if (flags[key] !== undefined) throw notAvailableYet(flag, what);
-  const workers = integerOption('--workers', flags.workers ?? '1', 1);
-  if (workers > 1) throw notAvailableYet('--workers', 'running on more than one worker');
+  const workers = integerOption('--workers', flags.workers ?? '1', 1, MAX_WORKERS);
   const strategy = choiceOption('--strategy', flags.strategy ?? 'auto', STRATEGIES);
-  if (strategy !== 'auto') throw notAvailableYet('--strategy', `the ${strategy} partitioner`);
 
   const only = (flag: string, value: unknown, algorithms: AlgorithmName[]) => {
     if (value !== undefined && !algorithms.includes(algorithm)) {
@@ -96,7 +103,7 @@ function settingsOf(flags: RunFlags): RunSettings {
     if (algorithm === 'lif') options.seed = seed;
   }
   if (flags.spikes !== undefined) options.recordSpikes = true;
-  return { algorithm, options, source };
+  return { algorithm, options, source, workers, strategy, distributed: workers > 1 || flags.strategy !== undefined };
 }
 
 /** Values in input ids: WCC labels are vertices, so they are mapped like the vertices are. */
@@ -109,7 +116,7 @@ function outputValues(graph: NeuromorphicGraph, result: AlgorithmResult): Float6
 }
 
 export async function runCommand(host: WasmHost, graphPath: string, flags: RunFlags, io: CliIo): Promise<void> {
-  const { algorithm, options, source } = settingsOf(flags);
+  const { algorithm, options, source, workers, strategy, distributed } = settingsOf(flags);
 
   const loadBar = progressBar('loading', io.stderrIsTTY);
   const loadStart = performance.now();
@@ -127,12 +134,25 @@ export async function runCommand(host: WasmHost, graphPath: string, flags: RunFl
     options.source = source;
   }
 
-  const runBar = progressBar(algorithm, io.stderrIsTTY);
   let result: AlgorithmResult;
-  try {
-    result = runAlgorithm(graph, algorithm, { ...options, onProgress: runBar.update });
-  } finally {
-    runBar.stop();
+  let partitionMs = 0;
+  if (distributed) {
+    const partitionStart = performance.now();
+    const partition = partitionGraphForAlgorithm(graph, algorithm, workers, { strategy });
+    partitionMs = performance.now() - partitionStart;
+    const system = new DistributedProcessingSystem();
+    try {
+      result = await system.executeDistributedAlgorithm(graph, partition, options);
+    } finally {
+      await system.close();
+    }
+  } else {
+    const runBar = progressBar(algorithm, io.stderrIsTTY);
+    try {
+      result = runAlgorithm(graph, algorithm, { ...options, onProgress: runBar.update });
+    } finally {
+      runBar.stop();
+    }
   }
 
   const values = outputValues(graph, result);
@@ -145,7 +165,10 @@ export async function runCommand(host: WasmHost, graphPath: string, flags: RunFl
     });
   }
   if (flags.spikes !== undefined) writeSpikes(flags.spikes, graph, result);
-  if (flags.stats !== undefined) writeJsonFile(flags.stats, statistics(graph, result, loadMs, flags));
+  if (flags.stats !== undefined) {
+    const stats = 'stats' in result ? distributedStatistics(graph, result as DistributedResult, loadMs, partitionMs, flags) : statistics(graph, result, loadMs, flags);
+    writeJsonFile(flags.stats, stats);
+  }
   if (flags.out === undefined) io.stdout(await summary(graph, result, values, options));
 }
 
@@ -188,6 +211,42 @@ function statistics(graph: NeuromorphicGraph, result: AlgorithmResult, loadMs: n
     synapticEvents: result.synapticEvents,
     perSuperstep: result.perSuperstep.map((step, index) => ({ superstep: index + 1, ms: step.ms, active: step.active, bytes: 0, messages: 0 })),
     perWorker: [{ worker: 0, vertices: graph.n, arcs: graph.m, computeMs: result.wallMs, communicationMs: 0, bytes: 0, messages: 0 }],
+  };
+}
+
+/**
+ * Execution statistics of a distributed run: DESIGN.md's totals, then per superstep and per worker
+ * the compute time, the time waiting at barriers, and the bytes and messages the router counted;
+ * `traffic` holds bytes and messages from each partition to each other.
+ */
+function distributedStatistics(graph: NeuromorphicGraph, result: DistributedResult, loadMs: number, partitionMs: number, flags: RunFlags): Record<string, unknown> {
+  const { stats } = result;
+  return {
+    workers: stats.workers,
+    strategy: stats.strategy,
+    requestedStrategy: flags.strategy ?? 'auto',
+    algorithm: result.algorithm,
+    n: graph.n,
+    m: graph.m,
+    supersteps: stats.supersteps,
+    wallMs: stats.wallMs,
+    loadMs,
+    partitionMs,
+    placeMs: stats.placeMs,
+    bytes: stats.bytes,
+    messages: stats.messages,
+    checkpoints: 0,
+    failuresRecovered: 0,
+    converged: result.converged,
+    synapticEvents: result.synapticEvents,
+    perSuperstep: stats.perSuperstep.map((workers, index) => ({
+      superstep: index + 1,
+      bytes: workers.reduce((sum, w) => sum + w.bytes, 0),
+      messages: workers.reduce((sum, w) => sum + w.messages, 0),
+      perWorker: workers.map((w, worker) => ({ worker, computeMs: w.computeMs, waitMs: w.waitMs, bytes: w.bytes, messages: w.messages })),
+    })),
+    perWorker: stats.perWorker.map((w, worker) => ({ worker, computeMs: w.computeMs, waitMs: w.waitMs, bytes: w.bytes, messages: w.messages })),
+    traffic: stats.traffic,
   };
 }
 

@@ -240,7 +240,7 @@ describe('neuromesh help and version', () => {
 
 describe('neuromesh errors', () => {
   it('bad options give exit code 2 and one stderr line naming the option', async () => {
-    expectOneLineError(await cli('run', karate, '--algo', 'bfs', '--workers', '0'), /--workers must be a positive integer/);
+    expectOneLineError(await cli('run', karate, '--algo', 'bfs', '--workers', '0'), /--workers must be an integer in \[1, 256\]/);
     expectOneLineError(await cli('run', karate, '--algo', 'pagerank', '--tolerance', '-1'), /--tolerance/);
     expectOneLineError(await cli('run', karate, '--algo', 'pagerank', '--tolerance', 'abc'), /--tolerance/);
     expectOneLineError(await cli('run', karate, '--algo', 'bfs', '--source', '999999'), /--source must be a vertex id/);
@@ -257,14 +257,38 @@ describe('neuromesh errors', () => {
     expectOneLineError(await cli('generate', 'er', '--n', '10', '--p', '2', '--out', temp('x.el')), /--p/);
   });
 
-  it('distributed-only flags say "not available yet" with exit code 2', async () => {
-    for (const flags of [['--workers', '4'], ['--comm', 'naive'], ['--transport', 'frames'], ['--checkpoint-dir', dir], ['--resume', dir], ['--chaos', '7:0.1'], ['--strategy', 'hybrid']]) {
+  it('flags of later stages say "not available yet" with exit code 2', async () => {
+    for (const flags of [['--comm', 'naive'], ['--transport', 'frames'], ['--checkpoint-dir', dir], ['--resume', dir], ['--chaos', '7:0.1']]) {
       expectOneLineError(await cli('run', karate, '--algo', 'pagerank', ...flags), new RegExp(`${flags[0]} is not available yet`));
     }
     expectOneLineError(await cli('run', karate, '--algo', 'pagerank', '--strategy', 'random'), /--strategy must be one of/);
+    expectOneLineError(await cli('run', karate, '--algo', 'pagerank', '--workers', '257'), /--workers/);
     // partition is available now (test/cli/partition.test.ts); without its required -k it is a usage error
     expectOneLineError(await cli('partition', karate), /required option/);
   });
+
+  it('--workers P --strategy S: the single-worker values, and --stats with per-superstep, per-worker traffic', async () => {
+    const host = createHostSync();
+    const graph = loadGraph(host, data('road_rome99.el'));
+    for (const [algorithm, strategy] of [['sssp', 'hybrid'], ['pagerank', 'edge-cut'], ['wcc', 'vertex-cut']] as const) {
+      const out = temp(`dist-${algorithm}.json`);
+      const stats = temp(`dist-${algorithm}.stats.json`);
+      const outcome = await cli('run', data('road_rome99.el'), '--algo', algorithm, '--workers', '3', '--strategy', strategy, '--out', out, '--stats', stats);
+      expect(outcome.code, outcome.stderr).toBe(0);
+      const expected = runAlgorithm(graph, algorithm, algorithm === 'sssp' ? { source: 0 } : {});
+      expect(JSON.parse(readFileSync(out, 'utf8')).values).toEqual(Array.from(expected.values));
+      const report = JSON.parse(readFileSync(stats, 'utf8'));
+      expect(report.workers).toBe(3);
+      expect(report.strategy).toBe(strategy);
+      expect(report.partitionMs).toBeGreaterThan(0);
+      // every superstep has one record per worker; the totals are their sums
+      expect(report.perSuperstep.every((step: { perWorker: unknown[] }) => step.perWorker.length === 3)).toBe(true);
+      const bytes = report.perSuperstep.reduce((sum: number, step: { bytes: number }) => sum + step.bytes, 0);
+      expect(report.bytes).toBe(bytes);
+      expect(report.bytes).toBeGreaterThan(0);
+      expect(report.traffic.bytes.flat().reduce((a: number, b: number) => a + b, 0)).toBe(report.bytes);
+    }
+  }, 120_000);
 
   it('bad input files give exit code 2 and one line naming the file, line and field', async () => {
     const bad = temp('bad.el');

@@ -22,7 +22,8 @@ import {
 } from '../../src/index.js';
 import { Random } from '../helpers/random.js';
 
-const system = new DistributedProcessingSystem();
+// one pool for every worker count of the file: threads start once
+const system = new DistributedProcessingSystem({ minimumThreads: 8 });
 afterAll(() => system.close());
 
 const bytesOf = (values: Float64Array | Int32Array): Buffer => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
