@@ -228,7 +228,7 @@ export function exchange_clear_flags(flags: usize, list: usize, count: u32): u32
 }
 
 // --- edge-cut coarsening (kernels/coarsen.ts, owned by the partitioner) ---
-import { contractMatching, heavyEdgeMatch } from './kernels/coarsen';
+import { contractMatching, heavyEdgeMatch, undirectedView } from './kernels/coarsen';
 export function heavy_edge_match(offsets: usize, targets: usize, edgeWeights: usize, vertexWeights: usize, n: u32, order: usize, maxVertexWeight: f64, match: usize): u32 {
   return heavyEdgeMatch(offsets, targets, edgeWeights, vertexWeights, n, order, maxVertexWeight, match);
 }
@@ -281,4 +281,7 @@ export function pagerank_apply(
   delta: usize,
 ): u32 {
   return pagerankApply(limbs, scores, next, begin, end, damping, danglingShare, teleport, delta);
+}
+export function undirected_view(outOffsets: usize, outTargets: usize, n: u32, start: usize, cursor: usize, raw: usize, weights: usize, position: usize, offsets: usize): u32 {
+  return undirectedView(outOffsets, outTargets, n, start, cursor, raw, weights, position, offsets);
 }

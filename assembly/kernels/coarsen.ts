@@ -1,7 +1,7 @@
-// Coarsening of the multilevel edge-cut partitioner (multilevel/coarsen.ts is the oracle).
-// Returns: matching: vertices left unmatched; contraction: coarse n (edge entries in stats[0]).
-// Method: heavy-edge matching in the host's seeded order (ties to the smaller degree), two-hop
-//   pairing of leftovers on hub-dominated graphs, then one-pass row merge through a position marker.
+// Coarsening of the multilevel edge-cut partitioner (multilevel/coarsen.ts, weighted.ts: oracles).
+// Returns: view: edge entries; matching: vertices left single; contraction: coarse n (+ stats[0]).
+// Method: undirected view by counting sort + row merge; heavy-edge matching in the host's seeded
+//   order (ties to smaller degree, two-hop pairing of leftovers); contraction by row merge.
 // Requires: undirected CSR u32 offsets/targets, i32 edgeWeights, f64 vertexWeights; scratch sized n.
 // Cite: Karypis & Kumar, SIAM J. Sci. Comput. 20(1), 1998; METIS 5 two-hop matching.
 
@@ -156,4 +156,69 @@ export function contractMatching(
   }
   store<u32>(stats, written);
   return coarseN;
+}
+
+/**
+ * The undirected simple view of a directed CSR (weighted.ts undirectedView, statement for
+ * statement): every non-loop arc u -> v written into the rows of u and v by a counting sort, then
+ * each row merged in place, parallel entries summed into `weights`. `start` u32[n + 1] and
+ * `cursor` u32[n] are scratch, `position` i32[n] scratch (all -1 on return); `raw` and `weights`
+ * hold 2m entries (the first `returned` are the view's targets and weights); `offsets` u32[n + 1].
+ */
+export function undirectedView(outOffsets: usize, outTargets: usize, n: u32, start: usize, cursor: usize, raw: usize, weights: usize, position: usize, offsets: usize): u32 {
+  for (let v: u32 = 0; v <= n; v++) store<u32>(at32(start, v), 0);
+  // degree of v counted at start[v + 1], so the prefix sum below leaves row starts in place
+  for (let u: u32 = 0; u < n; u++) {
+    const end = load<u32>(at32(outOffsets, u + 1));
+    for (let a = load<u32>(at32(outOffsets, u)); a < end; a++) {
+      const v = load<u32>(at32(outTargets, a));
+      if (v == u) continue;
+      const du = at32(start, u + 1);
+      store<u32>(du, load<u32>(du) + 1);
+      const dv = at32(start, v + 1);
+      store<u32>(dv, load<u32>(dv) + 1);
+    }
+  }
+  for (let v: u32 = 0; v < n; v++) store<u32>(at32(start, v + 1), load<u32>(at32(start, v + 1)) + load<u32>(at32(start, v)));
+  for (let v: u32 = 0; v < n; v++) {
+    store<u32>(at32(cursor, v), load<u32>(at32(start, v)));
+    store<i32>(at32(position, v), -1);
+  }
+  for (let u: u32 = 0; u < n; u++) {
+    const end = load<u32>(at32(outOffsets, u + 1));
+    for (let a = load<u32>(at32(outOffsets, u)); a < end; a++) {
+      const v = load<u32>(at32(outTargets, a));
+      if (v == u) continue;
+      const cu = at32(cursor, u);
+      const iu = load<u32>(cu);
+      store<u32>(at32(raw, iu), v);
+      store<u32>(cu, iu + 1);
+      const cv = at32(cursor, v);
+      const iv = load<u32>(cv);
+      store<u32>(at32(raw, iv), u);
+      store<u32>(cv, iv + 1);
+    }
+  }
+  store<u32>(offsets, 0);
+  let written: u32 = 0;
+  for (let v: u32 = 0; v < n; v++) {
+    const rowStart = written;
+    const end = load<u32>(at32(start, v + 1));
+    for (let e = load<u32>(at32(start, v)); e < end; e++) {
+      const t = load<u32>(at32(raw, e));
+      const slot = load<i32>(at32(position, t));
+      if (slot >= 0) {
+        const weightAt = at32(weights, <u32>slot);
+        store<i32>(weightAt, load<i32>(weightAt) + 1);
+      } else {
+        store<i32>(at32(position, t), <i32>written);
+        store<u32>(at32(raw, written), t);
+        store<i32>(at32(weights, written), 1);
+        written++;
+      }
+    }
+    for (let e = rowStart; e < written; e++) store<i32>(at32(position, load<u32>(at32(raw, e))), -1);
+    store<u32>(at32(offsets, v + 1), written);
+  }
+  return written;
 }

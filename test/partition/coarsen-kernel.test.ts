@@ -1,6 +1,6 @@
 /**
- * The coarsening kernels (assembly/kernels/coarsen.ts) against their oracle, the TypeScript path
- * of src/partition/multilevel/coarsen.ts: with the same seed both must produce exactly the same
+ * The coarsening kernels (assembly/kernels/coarsen.ts) against their oracles, the TypeScript paths
+ * of src/partition/multilevel/coarsen.ts (and weighted.ts for the undirected view): with the same seed both must produce exactly the same
  * levels (coarse graphs and fine-to-coarse maps) and draw the same random numbers, on random
  * graphs, weighted vertices, hub-dominated graphs (two-hop matching) and isolated vertices. The
  * levels are also checked against invariants recounted here from the finer graph, not taken from
@@ -157,5 +157,43 @@ describe('coarsening kernels (heavy_edge_match, contract_matching)', () => {
     expect(coarsen(c.view, c.view.n, prng, host)).toEqual([]);
     // nothing drawn when there is nothing to coarsen
     expect(prng.nextInt(1 << 30)).toBe(new Prng(1).nextInt(1 << 30));
+  });
+});
+
+describe('undirected_view kernel', () => {
+  it('gives exactly the TypeScript view: self-loops dropped, parallel and reverse arcs summed', () => {
+    const random = new Random(77);
+    let merged = 0;
+    for (let trial = 0; trial < 40; trial++) {
+      const n = random.int(0, 300);
+      const src: number[] = [];
+      const dst: number[] = [];
+      const m = n === 0 ? 0 : random.int(0, 6 * n);
+      for (let i = 0; i < m; i++) {
+        // a small id range in some trials, so that parallel arcs, reverse pairs and loops are common
+        const span = random.chance(0.5) ? Math.min(n, 8) : n;
+        src.push(random.int(0, span - 1));
+        dst.push(random.int(0, span - 1));
+      }
+      const graph = buildGraph(host, { n, src, dst });
+      const weights = Float64Array.from({ length: n }, () => random.int(1, 5));
+      const kernel = undirectedView(graph, weights);
+      const oracle = undirectedView({ n: graph.n, m: graph.m, outOffsets: graph.outOffsets.slice(), outTargets: graph.outTargets.slice() }, weights);
+      expect(kernel.offsets).toEqual(oracle.offsets);
+      expect(kernel.targets).toEqual(oracle.targets);
+      expect(kernel.edgeWeights).toEqual(oracle.edgeWeights);
+      expect(kernel.totalVertexWeight).toBe(oracle.totalVertexWeight);
+      // recounted from the arcs: every non-loop arc adds 1 to the edge weight of its pair, both rows
+      const expected = new Map<string, number>();
+      for (let i = 0; i < m; i++) {
+        if (src[i] === dst[i]) continue;
+        for (const key of [`${src[i]},${dst[i]}`, `${dst[i]},${src[i]}`]) expected.set(key, (expected.get(key) ?? 0) + 1);
+      }
+      const actual = new Map<string, number>();
+      for (let v = 0; v < n; v++) for (let e = kernel.offsets[v]!; e < kernel.offsets[v + 1]!; e++) actual.set(`${v},${kernel.targets[e]!}`, kernel.edgeWeights[e]!);
+      expect(actual).toEqual(expected);
+      for (const w of actual.values()) if (w > 1) merged++;
+    }
+    expect(merged).toBeGreaterThan(100);
   });
 });

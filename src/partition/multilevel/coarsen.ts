@@ -12,9 +12,9 @@
  * A vertex never grows past `maxVertexWeight` (METIS: 1.5 × total / coarsen-to size), so the
  * coarsest graph still has enough pieces to balance.
  */
-import type { Prng } from '../../generate/prng.js';
+import { Prng } from '../../generate/prng.js';
 import type { WasmHost } from '../../memory/host.js';
-import { randomOrder, type WeightedGraph } from './weighted.js';
+import { randomOrder, ringGraph, type WeightedGraph } from './weighted.js';
 
 export interface CoarseLevel {
   /** the coarser graph */
@@ -225,6 +225,15 @@ interface CoarsenKernels {
   ): number;
 }
 
+const warmed = new WeakSet<WebAssembly.Module>();
+/**
+ * The kernels are tiered up on a small ring before real use (as the refinement kernels are, see
+ * src/execute/kernels.ts): V8 runs a wasm function's first calls in its baseline tier, and the
+ * top-level coarsening is one long call per level.
+ */
+const WARM_VERTICES = 64;
+const WARM_ROUNDS = 300;
+
 /** One graph's regions in the arena: CSR with room for `vertices` and `entries`. */
 interface GraphRegions {
   offsets: number;
@@ -250,6 +259,13 @@ function allocGraph(host: WasmHost, vertices: number, entries: number): GraphReg
  * it, so the levels are bit for bit the TypeScript path's. The arena is released before returning.
  */
 function coarsenOnHost(host: WasmHost, graph: WeightedGraph, coarsenTo: number, random: Prng): CoarseLevel[] {
+  if (!warmed.has(host.module)) {
+    // the warm-up draws from its own generator: the caller's sequence stays the TS path's
+    warmed.add(host.module);
+    const ring = ringGraph(WARM_VERTICES);
+    const own = new Prng(1);
+    for (let round = 0; round < WARM_ROUNDS; round++) coarsenOnHost(host, ring, 2, own);
+  }
   const kernels = host.exports as unknown as CoarsenKernels;
   const levels: CoarseLevel[] = [];
   const maxVertexWeight = (1.5 * graph.totalVertexWeight) / coarsenTo;
