@@ -17,6 +17,12 @@ import type { WorkerContext } from './context.js';
 import type { Program, Settings } from './program.js';
 
 export const bfsProgram: Program = {
+  description: {
+    phases: ['expand', 'gather', 'announce'],
+    message: 'list positions of copies that reached the level',
+    combiner: 'min',
+    aggregators: ['vertices reached'],
+  },
   needsInArcs: false,
   needsNeurons: false,
   sizing: () => ({ multiplicity: 1, payloadBytes: 0 }),
@@ -50,8 +56,10 @@ export const bfsProgram: Program = {
     const { sendPeers, receivePeers } = part;
     let level = 1;
     for (;; level++) {
+      context.phase(0);
       let found = k.bfs_top_down(part.outOffsets, part.outTargets, levels, frontier, count, next, level, stats);
       if (gather) {
+        context.phase(1);
         for (let i = 0; i < receivePeers.length; i++) {
           const [list, length] = context.receiveList(i);
           const box = context.outbox(receivePeers[i]!);
@@ -65,6 +73,7 @@ export const bfsProgram: Program = {
           found = k.exchange_unpack_visit32(levels, list, box.positions, context.received(box), level, next, found);
         }
       }
+      context.phase(2);
       for (let i = 0; i < sendPeers.length; i++) {
         const [list, length] = context.sendList(i);
         const box = context.outbox(sendPeers[i]!);

@@ -82,6 +82,8 @@ export interface WorkerReport {
   result: Record<string, number | boolean>;
   bytesTo: number[];
   messagesTo: number[];
+  /** compute milliseconds spent in each of the program's phases (ProgramDescription.phases) */
+  phaseMs: number[];
   /** program-specific bulk results (e.g. LIF's raster as (step, neuron) pairs) */
   extras?: Record<string, Uint32Array>;
   /** set when the worker failed: the error, serialised (errors.ts) */
@@ -108,6 +110,10 @@ export class WorkerContext {
   private stepStarted = performance.now();
   private readonly fault: RunSetup['fault'];
   superstep = 0;
+  /** compute milliseconds per phase; barrier waits are not counted (they are in StepRecord.waitMs) */
+  readonly phaseMs: number[] = [];
+  private currentPhase = 0;
+  private phaseStarted = performance.now();
 
   constructor(setup: RunSetup, kernels: DistributedKernels) {
     this.kernels = kernels;
@@ -158,8 +164,18 @@ export class WorkerContext {
   /** Wait for every worker (the end of an exchange: what was packed is now readable). */
   sync(): void {
     if (this.fault && this.fault.superstep === this.superstep) injectFault(this.fault.mode, this.kernels);
+    this.phase(this.currentPhase);
     this.barrier.arrive(this.superstep);
+    this.phaseStarted = performance.now();
     this.exchange++;
+  }
+
+  /** Enter phase `index` of the program's description (time so far goes to the phase being left). */
+  phase(index: number): void {
+    const now = performance.now();
+    this.phaseMs[this.currentPhase] = (this.phaseMs[this.currentPhase] ?? 0) + now - this.phaseStarted;
+    this.currentPhase = index;
+    this.phaseStarted = now;
   }
 
   /** Master values to replicas, dense 8-byte values: pack (before sync). */

@@ -29,7 +29,7 @@ import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_FAILED, controlWords, h
 import { REDUCTION_SLOT_BYTES, type RunSetup, type StepRecord, type WorkerReport } from './context.js';
 import { collectLif, lifErrorInInputIds, lifSettings } from './lif.js';
 import { PROGRAMS } from './programs.js';
-import type { Settings } from './program.js';
+import type { ProgramDescription, Settings } from './program.js';
 
 /** The platform's thread pool (src/platform/node.ts: piscina). */
 export interface WorkerPool {
@@ -102,10 +102,20 @@ export interface DistributedStats {
   traffic: { bytes: number[][]; messages: number[][] };
 }
 
+export interface PhaseResult {
+  name: string;
+  /** compute milliseconds of each worker in this phase over the run (barrier waits excluded) */
+  msPerWorker: number[];
+}
+
 export interface DistributedResult extends AlgorithmResult {
   workers: number;
   strategy: string;
   stats: DistributedStats;
+  /** the algorithm's phases as its program declares them, with each worker's time in each */
+  phases: PhaseResult[];
+  /** what the program exchanges, how it combines messages, what it aggregates */
+  description: ProgramDescription;
 }
 
 const hostKeys = new WeakMap<object, string>();
@@ -196,7 +206,8 @@ export class DistributedAlgorithmCoordinator {
       const wallMs = performance.now() - started;
       const stats = summarise(reports, workers, plan.strategy, wallMs, placeMs);
       const result = collect(graph, placed, regions, reports, algorithm, options, settings);
-      return { ...result, workers, strategy: plan.strategy, stats, wallMs, perSuperstep: stats.perSuperstep.map((step) => ({ ms: Math.max(...step.map((w) => w.computeMs + w.waitMs)), active: 0 })) };
+      const phases = program.description.phases.map((name, index) => ({ name, msPerWorker: reports.map((report) => report.phaseMs[index] ?? 0) }));
+      return { ...result, workers, strategy: plan.strategy, stats, phases, description: program.description, wallMs, perSuperstep: stats.perSuperstep.map((step) => ({ ms: Math.max(...step.map((w) => w.computeMs + w.waitMs)), active: 0 })) };
     } finally {
       host.arena.release(mark);
     }
@@ -268,6 +279,7 @@ export class DistributedAlgorithmCoordinator {
             result: {},
             bytesTo: [],
             messagesTo: [],
+            phaseMs: [],
             error: { name: 'WorkerLostError', code: ErrorCode.WORKER_LOST, message: `worker ${p} was lost: ${message}`, details: { worker: p, partition: setup.part.part, cause: 'exit' } },
           };
           return report;

@@ -67,6 +67,12 @@ function crossPartitionMinDelay(graph: NeuromorphicGraph, placed: PlacedPartitio
 }
 
 export const lifProgram: Program = {
+  description: {
+    phases: ['integrate', 'announce', 'deliver', 'collect'],
+    message: '(list position, step) of each master spike; ring rows (i64 per step) of replica targets back to masters',
+    combiner: 'union',
+    aggregators: ['synaptic events'],
+  },
   needsInArcs: false,
   needsNeurons: true,
   // spikes: up to E per list element, (position, step); ring rows: E i64 per list element
@@ -133,6 +139,7 @@ export const lifProgram: Program = {
     let t = 1;
     while (t <= steps) {
       const length = Math.min(epoch, steps - t + 1);
+      context.phase(0);
       // integrate the epoch's steps (lif_run may stop early when its spike buffer fills)
       fill.fill(0);
       for (let i = 0; i < sendPeers.length; i++) boxes[i] = context.outbox(sendPeers[i]!);
@@ -159,8 +166,10 @@ export const lifProgram: Program = {
         }
         done += status;
       }
+      context.phase(1);
       for (let i = 0; i < sendPeers.length; i++) context.router.commit(sendPeers[i]!, boxes[i]!, fill[i]!, 8 * fill[i]!, t);
       context.sync();
+      context.phase(2);
       // deliver what the masters elsewhere fired, along this partition's arcs of their replicas
       let received = 0;
       for (let i = 0; i < receivePeers.length; i++) {
@@ -177,6 +186,7 @@ export const lifProgram: Program = {
       const next = t + length;
       const nextLength = Math.min(epoch, steps - next + 1);
       if (gather && nextLength > 0) {
+        context.phase(3);
         for (let i = 0; i < receivePeers.length; i++) {
           const [list, count] = context.receiveList(i);
           const box = context.outbox(receivePeers[i]!);

@@ -19,10 +19,23 @@ import type { PlacedPartition } from '../../place/place.js';
 import { REDUCTION_ACCUMULATOR_BYTES, type WorkerContext } from './context.js';
 import type { Program, Settings } from './program.js';
 
+// phase indices of the description
+const SCATTER = 0;
+const EXCHANGE = 1;
+const GATHER = 2;
+const APPLY = 3;
+const AGGREGATE = 4;
+
 /** Bytes of one vertex's fixed-point sum (the pagerank_partial kernel's row). */
 export const PAGERANK_LIMB_BYTES = 24;
 
 export const pagerankProgram: Program = {
+  description: {
+    phases: ['scatter', 'exchange', 'gather', 'apply', 'aggregate'],
+    message: 'contribution x/outdeg (f64) to replicas; exact fixed-point partial sums (3 × u64) back to masters',
+    combiner: 'sum',
+    aggregators: ['dangling mass (exact)', 'L1 change (exact)'],
+  },
   needsInArcs: true,
   needsNeurons: false,
   sizing: (settings: Settings) => ({ multiplicity: 1, payloadBytes: settings.splitSums ? PAGERANK_LIMB_BYTES : 8 }),
@@ -53,26 +66,33 @@ export const pagerankProgram: Program = {
     let done = 0;
     for (let iteration = 0; ; iteration++) {
       const parity = iteration & 1;
+      context.phase(SCATTER);
       const dangling = context.accumulatorA(parity);
       k.exactsum_clear(dangling);
       k.pagerank_scatter(part.degreeOffsets, scores, contrib, 0, masters, dangling);
       k.exactsum_normalize(dangling);
+      context.phase(EXCHANGE);
       context.packDense64(contrib);
       context.sync();
+      context.phase(AGGREGATE);
       if (iteration > 0 && context.mergedSum(parity ^ 1, 'B', scratch) < tolerance) {
         converged = true;
         break;
       }
       if (iteration === iterations) break;
+      context.phase(EXCHANGE);
       context.unpackDense64(contrib);
+      context.phase(AGGREGATE);
       const danglingShare = context.mergedSum(parity, 'A', scratch) / n;
       const delta = context.accumulatorB(parity);
       k.exactsum_clear(delta);
+      context.phase(GATHER);
       if (!splitSums) {
         k.pagerank_pull(part.inOffsets, part.inSources, contrib, scores, scores, 0, masters, damping, danglingShare, teleport, delta);
       } else {
         const split = k as unknown as SplitSumKernels;
         split.pagerank_partial(part.inOffsets, part.inSources, contrib, 0, part.n, limbs);
+        context.phase(EXCHANGE);
         // replicas' partial sums go back to their masters, along the same lists in reverse
         const { receivePeers, sendPeers } = part;
         for (let i = 0; i < receivePeers.length; i++) {
@@ -86,6 +106,7 @@ export const pagerankProgram: Program = {
           const [list, length] = context.sendList(i);
           split.fixedsum_add_rows(limbs, context.inbox(sendPeers[i]!).payload, list, length);
         }
+        context.phase(APPLY);
         split.pagerank_apply(limbs, scores, scores, 0, masters, damping, danglingShare, teleport, delta);
       }
       k.exactsum_normalize(delta);

@@ -10,7 +10,20 @@ import type { WorkerContext } from './context.js';
 
 export type Settings = Record<string, number | string | boolean>;
 
+/** What an algorithm declares about itself (DESIGN.md pipeline stage 5; issue 4 item 3). */
+export interface ProgramDescription {
+  /** the phases of one superstep, in order; a worker's time is reported per phase */
+  phases: readonly string[];
+  /** what crosses partitions */
+  message: string;
+  /** how messages to one vertex combine (exact for every algorithm, so the split cannot matter) */
+  combiner: 'sum' | 'min' | 'union';
+  /** global reductions every worker reads after a barrier */
+  aggregators: readonly string[];
+}
+
 export interface Program {
+  description: ProgramDescription;
   /** mailbox entries per exchange-list element and payload bytes per entry */
   sizing(settings: Settings): MailboxSizing;
   /** whether the placement needs the local CSC / neuron records */

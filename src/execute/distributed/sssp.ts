@@ -19,6 +19,12 @@ import type { WorkerContext } from './context.js';
 import type { Program, Settings } from './program.js';
 
 export const ssspProgram: Program = {
+  description: {
+    phases: ['relax', 'gather', 'announce'],
+    message: '(list position, distance f64) of lowered copies',
+    combiner: 'min',
+    aggregators: ['vertices lowered'],
+  },
   needsInArcs: false,
   needsNeurons: false,
   sizing: () => ({ multiplicity: 1, payloadBytes: 8 }),
@@ -52,8 +58,10 @@ export const ssspProgram: Program = {
     const { sendPeers, receivePeers } = part;
     let rounds = 0;
     for (;; rounds++) {
+      context.phase(0);
       let improved = k.sssp_relax_tracked(part.weightType, part.outOffsets, part.outTargets, part.outWeights, dist, queued, worklist, count, next);
       if (gather) {
+        context.phase(1);
         for (let i = 0; i < receivePeers.length; i++) {
           const [list, length] = context.receiveList(i);
           const box = context.outbox(receivePeers[i]!);
@@ -67,6 +75,7 @@ export const ssspProgram: Program = {
           improved = k.exchange_unpack_min64(dist, queued, list, box.positions, box.payload, context.received(box), next, improved);
         }
       }
+      context.phase(2);
       for (let i = 0; i < sendPeers.length; i++) {
         const [list, length] = context.sendList(i);
         const box = context.outbox(sendPeers[i]!);

@@ -19,6 +19,12 @@ import type { WorkerContext } from './context.js';
 import type { Program } from './program.js';
 
 export const wccProgram: Program = {
+  description: {
+    phases: ['spread', 'gather', 'announce'],
+    message: '(list position, label i32) of lowered copies',
+    combiner: 'min',
+    aggregators: ['labels lowered'],
+  },
   needsInArcs: false,
   needsNeurons: false,
   sizing: () => ({ multiplicity: 1, payloadBytes: 4 }),
@@ -49,9 +55,11 @@ export const wccProgram: Program = {
     const { sendPeers, receivePeers } = part;
     let rounds = 0;
     for (;; rounds++) {
+      context.phase(0);
       let count = k.wcc_local_min(root, labels, rootLabel, n, flags, changed, 0);
       const parity = rounds & 1;
       context.counters(parity)[0] = count;
+      context.phase(1);
       for (let i = 0; i < receivePeers.length; i++) {
         const [list, length] = context.receiveList(i);
         const box = context.outbox(receivePeers[i]!);
@@ -65,6 +73,7 @@ export const wccProgram: Program = {
         const box = context.inbox(sendPeers[i]!);
         count = k.exchange_unpack_min32(labels, flags, list, box.positions, box.payload, context.received(box), changed, count);
       }
+      context.phase(2);
       for (let i = 0; i < sendPeers.length; i++) {
         const [list, length] = context.sendList(i);
         const box = context.outbox(sendPeers[i]!);

@@ -29,7 +29,7 @@ export function runPartition(setup: RunSetup): WorkerReport {
   try {
     context = new WorkerContext(setup, kernelsFor(setup));
     const result = PROGRAMS[setup.algorithm].run(context);
-    return { worker: setup.worker, steps: context.steps, result, bytesTo: context.router.bytesTo, messagesTo: context.router.messagesTo, extras: context.extras };
+    return { worker: setup.worker, steps: context.steps, result, bytesTo: context.router.bytesTo, messagesTo: context.router.messagesTo, extras: context.extras, phaseMs: (context.phase(0), context.phaseMs) };
   } catch (error) {
     if (!(error instanceof RunAborted)) abortRun(setup.memory, setup.control, setup.workers, ABORT_FAILURE, setup.worker);
     const serialised =
@@ -48,6 +48,7 @@ export function runPartition(setup: RunSetup): WorkerReport {
       result: {},
       bytesTo: context?.router.bytesTo ?? [],
       messagesTo: context?.router.messagesTo ?? [],
+      phaseMs: context?.phaseMs ?? [],
       error: serialised,
     };
   }
