@@ -2,9 +2,9 @@
 // hundreds of small random networks covering every storage kind and parameter corner.
 import { describe, expect, it } from 'vitest';
 import { buildGraph, createHostSync, DELAY_CONSTANT, DELAY_U16, DELAY_U8, WEIGHT_I32, WEIGHT_UNIT, type ArcArrays } from '../../src/index.js';
-import { runLif } from '../../src/execute/lif.js';
+import { advanceLif, createLifState, runLif } from '../../src/execute/lif.js';
 import { Prng } from '../../src/generate/prng.js';
-import { lifOracle } from '../../src/oracle/lif.js';
+import { decayOracle, lifOracle, noiseOracle } from '../../src/oracle/lif.js';
 
 const host = createHostSync();
 
@@ -119,6 +119,98 @@ describe('LIF kernel vs BigInt oracle (seeded)', () => {
       expect(Array.from(r.spikes!.neurons)).toEqual(Array.from(o.neurons));
       expect(Array.from(r.spikes!.steps)).toEqual(Array.from(o.steps));
       expect(r.spikes!.neurons.length).toBeGreaterThan(steps * n * 0.2);
+    }
+  });
+  it('regression: the branch-free DECAY rounds toward zero for states up to 2^61 (states set by hand, one step)', () => {
+    // The kernel's DECAY splits x into (x >> 12) · 4096 + (x & 4095) instead of taking |x|; random
+    // networks never reach such magnitudes, so set u and v directly in the run state (both signs,
+    // extremes included), take one step, and compare with the model in BigInt (decayOracle, noiseOracle).
+    const n = 2048;
+    const prng = new Prng(61);
+    const column = (make: (i: number) => number) => Array.from({ length: n }, (_, i) => make(i));
+    const neurons = {
+      du: column(() => pick(prng, [0, 1, 4095, 4096, 2048], 0, 4096)),
+      dv: column(() => pick(prng, [0, 1, 4095, 4096, 2048], 0, 4096)),
+      vth: column(() => prng.nextInt(2001) - 1000),
+      bias: column(() => prng.nextInt(2001) - 1000),
+      refractory: column(() => prng.nextInt(3)),
+      noise: column((i) => (i % 2 === 0 ? 0 : prng.nextInt(3000))),
+    };
+    const limit = 1n << 61n;
+    const random = (bits: number): bigint => {
+      // a random magnitude of up to `bits` bits, with the corners 0, 1, 4095, 4096 and 2^bits − 1 often
+      const corner = prng.nextInt(8);
+      if (corner === 0) return [0n, 1n, 4095n, 4096n, 4097n][prng.nextInt(5)]!;
+      if (corner === 1) return (1n << BigInt(bits)) - 1n - BigInt(prng.nextInt(4097));
+      const value = (BigInt(prng.nextU32()) << 32n) | BigInt(prng.nextU32());
+      return value >> BigInt(64 - 1 - prng.nextInt(bits));
+    };
+    const mark = host.arena.mark();
+    try {
+      const graph = buildGraph(host, { n, src: [], dst: [], neurons });
+      const seed = 77n;
+      const state = createLifState(
+        host,
+        {
+          n,
+          updateCount: n,
+          outOffsets: graph.regions.outOffsets,
+          outTargets: graph.regions.outTargets,
+          outWeights: 0,
+          weightKind: WEIGHT_UNIT,
+          outDelays: 0,
+          delayKind: DELAY_CONSTANT,
+          constantDelay: 1,
+          ringRows: 2,
+          params: graph.regions.neurons,
+          sharedParams: false,
+          globalIds: 0,
+        },
+        seed,
+      );
+      let spiked = 0;
+      let negativeU = 0;
+      let huge = 0;
+      for (let round = 1; round <= 6; round++) {
+        const u0: bigint[] = [];
+        const v0: bigint[] = [];
+        for (let i = 0; i < n; i++) {
+          // |u| up to 2^61 − 1 and |v| up to 2^60 − 1, of opposite signs when |u| ≥ 2^59, so that
+          // v + u stays below the limit: this test is about the values, not the overflow error
+          // (within 2^13 of the limit at most, which leaves room for bias and noise)
+          const magnitude = random(61);
+          const u = (prng.nextInt(2) === 0 ? -1n : 1n) * (magnitude > limit - 8192n ? limit - 8192n - BigInt(prng.nextInt(4)) : magnitude);
+          const v = random(60);
+          u0.push(u);
+          v0.push((u >= 1n << 59n ? true : u <= -(1n << 59n) ? false : prng.nextInt(2) === 0) ? -v : v);
+        }
+        host.view(BigInt64Array, state.current, n).set(u0);
+        host.view(BigInt64Array, state.voltage, n).set(v0);
+        host.view(Int32Array, state.refractory, n).fill(0);
+        const expectedU: bigint[] = [];
+        const expectedV: bigint[] = [];
+        for (let i = 0; i < n; i++) {
+          const u1 = decayOracle(u0[i]!, neurons.du[i]!);
+          let v1 = decayOracle(v0[i]!, neurons.dv[i]!) + u1 + BigInt(neurons.bias[i]!) + noiseOracle(seed, i, round, neurons.noise[i]!);
+          expect(v1 < limit && v1 > -limit).toBe(true);
+          if (v1 > BigInt(neurons.vth[i]!)) {
+            v1 = 0n;
+            spiked++;
+          }
+          if (u1 < 0n) negativeU++;
+          if (u0[i]! >= 1n << 60n || u0[i]! <= -(1n << 60n)) huge++;
+          expectedU.push(u1);
+          expectedV.push(v1);
+        }
+        expect(advanceLif(host, state, round, 1, (i) => i)).toBe(1);
+        expect(Array.from(host.view(BigInt64Array, state.current, n)), `round ${round}: u`).toEqual(expectedU);
+        expect(Array.from(host.view(BigInt64Array, state.voltage, n)), `round ${round}: v`).toEqual(expectedV);
+      }
+      expect(spiked).toBeGreaterThan(1000);
+      expect(negativeU).toBeGreaterThan(1000);
+      expect(huge).toBeGreaterThan(1000);
+    } finally {
+      host.arena.release(mark);
     }
   });
 });
