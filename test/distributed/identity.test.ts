@@ -115,3 +115,17 @@ function nonNegative(host: ReturnType<typeof createHostSync>, graph: Neuromorphi
   }
   return buildGraph(host, { n: graph.n, src, dst, weights: w });
 }
+
+describe('runs started together', () => {
+  it('run one after another on one system, each with the single-worker bits', async () => {
+    const host = createHostSync({ initialBytes: 16 << 20 });
+    const random = new Random(99);
+    const graph = randomGraph(host, random);
+    const plans = [2, 3, 5].map((k) => buildPartitionPlan(graph, randomAssignment(graph, k, 'vertex-cut', random)));
+    const algorithms = ['bfs', 'wcc', 'pagerank'] as const;
+    const results = await Promise.all(plans.map((plan, i) => system.executeDistributedAlgorithmOnPlan(graph, plan, algorithms[i]!, { source: 0 })));
+    results.forEach((result, i) => {
+      expect(bytesOf(result.values).equals(bytesOf(runAlgorithm(graph, algorithms[i]!, { source: 0 }).values))).toBe(true);
+    });
+  }, 60_000);
+});

@@ -137,15 +137,31 @@ function process_id(): string {
 
 export class DistributedAlgorithmCoordinator {
   private pool: WorkerPool | null = null;
+  /**
+   * Runs of one coordinator go one after another: a run's P tasks must all hold a thread at once, and
+   * its placement marks and releases the host's arena, which a second run would interleave with.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: CoordinatorOptions) {}
 
-  /** Run `algorithm` on the partition's workers (one per partition). */
-  async executeDistributedAlgorithm(
+  /** Run `algorithm` on the partition's workers (one per partition); calls made together run in turn. */
+  executeDistributedAlgorithm(
     graph: NeuromorphicGraph,
     partition: Pick<DistributedPartition, 'plan'>,
     algorithm: AlgorithmName,
     options: DistributedRunOptions = {},
+  ): Promise<DistributedResult> {
+    const run = this.queue.then(() => this.execute(graph, partition, algorithm, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async execute(
+    graph: NeuromorphicGraph,
+    partition: Pick<DistributedPartition, 'plan'>,
+    algorithm: AlgorithmName,
+    options: DistributedRunOptions,
   ): Promise<DistributedResult> {
     if (!(ALGORITHMS as readonly string[]).includes(algorithm)) throw new OptionsError('algorithm', `must be one of ${ALGORITHMS.join(', ')}`, algorithm);
     const timeout = options.barrierTimeoutMs ?? DEFAULT_BARRIER_TIMEOUT_MS;
