@@ -14,6 +14,7 @@ export const STAGES: Record<string, () => Promise<{ run(options: StageOptions): 
   replication: () => import('./replication.js'),
   select: () => import('./select.js'),
   scale: () => import('./scale.js'),
+  distributed: () => import('./distributed.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);
