@@ -285,3 +285,55 @@ export function pagerank_apply(
 export function undirected_view(outOffsets: usize, outTargets: usize, n: u32, start: usize, cursor: usize, raw: usize, weights: usize, position: usize, offsets: usize): u32 {
   return undirectedView(outOffsets, outTargets, n, start, cursor, raw, weights, position, offsets);
 }
+
+// --- message codecs (kernels/codec.ts, owned by the communication optimizer) ---
+import {
+  bitmapDecode,
+  bitmapEncode,
+  byteShuffle,
+  byteUnshuffle,
+  deltaVarintDecode,
+  deltaVarintEncode,
+  idRunsDecode,
+  idRunsEncode,
+  runLengthDecode,
+  runLengthEncode,
+  zigzagVarintDecode,
+  zigzagVarintEncode,
+} from './kernels/codec';
+export function codec_delta_varint_encode(ids: usize, count: u32, maxId: u32, out: usize, capacity: u32): i32 {
+  return deltaVarintEncode(ids, count, maxId, out, capacity);
+}
+export function codec_delta_varint_decode(input: usize, length: u32, maxId: u32, out: usize, capacity: u32): i32 {
+  return deltaVarintDecode(input, length, maxId, out, capacity);
+}
+export function codec_bitmap_encode(ids: usize, count: u32, maxId: u32, out: usize, capacity: u32): i32 {
+  return bitmapEncode(ids, count, maxId, out, capacity);
+}
+export function codec_bitmap_decode(input: usize, length: u32, maxId: u32, out: usize, capacity: u32): i32 {
+  return bitmapDecode(input, length, maxId, out, capacity);
+}
+export function codec_id_runs_encode(ids: usize, count: u32, maxId: u32, out: usize, capacity: u32): i32 {
+  return idRunsEncode(ids, count, maxId, out, capacity);
+}
+export function codec_id_runs_decode(input: usize, length: u32, maxId: u32, out: usize, capacity: u32): i32 {
+  return idRunsDecode(input, length, maxId, out, capacity);
+}
+export function codec_zigzag_varint_encode(values: usize, count: u32, out: usize, capacity: u32): i32 {
+  return zigzagVarintEncode(values, count, out, capacity);
+}
+export function codec_zigzag_varint_decode(input: usize, length: u32, out: usize, capacity: u32): i32 {
+  return zigzagVarintDecode(input, length, out, capacity);
+}
+export function codec_run_length_encode(values: usize, count: u32, out: usize, capacity: u32): i32 {
+  return runLengthEncode(values, count, out, capacity);
+}
+export function codec_run_length_decode(input: usize, length: u32, out: usize, capacity: u32): i32 {
+  return runLengthDecode(input, length, out, capacity);
+}
+export function codec_byte_shuffle(input: usize, count: u32, width: u32, out: usize): i32 {
+  return byteShuffle(input, count, width, out);
+}
+export function codec_byte_unshuffle(input: usize, count: u32, width: u32, out: usize): i32 {
+  return byteUnshuffle(input, count, width, out);
+}

@@ -41,7 +41,43 @@ export enum BatchKind {
  * (issue 5) will put the payload in `encoded` instead of the typed vectors.
  */
 export enum Codec {
-  None = 0
+  None = 0,
+
+  /**
+   * Values 1..7: src/exchange/codecs.ts (CompressionManager) defines each byte layout.
+   * Strictly ascending u32 ids as LEB128 varints of their gaps.
+   */
+  DeltaVarint = 1,
+
+  /**
+   * An id set as a bitmap over the agreed list length, least significant bit first.
+   */
+  Bitmap = 2,
+
+  /**
+   * Strictly ascending ids as runs of consecutive ids (gap, length - 1), LEB128.
+   */
+  IdRuns = 3,
+
+  /**
+   * 32-bit values as LEB128 of zigzagged differences to the previous value.
+   */
+  ZigzagVarint = 4,
+
+  /**
+   * 32-bit values as runs of equal values (zigzagged difference, length - 1), LEB128.
+   */
+  RunLength = 5,
+
+  /**
+   * The raw little-endian bytes, raw DEFLATE (RFC 1951).
+   */
+  Deflate = 6,
+
+  /**
+   * The raw bytes transposed into byte planes (byte b of every element together), raw DEFLATE.
+   */
+  ShuffleDeflate = 7
 }
 
 export class Batch {
