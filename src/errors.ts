@@ -48,6 +48,9 @@ export const ErrorCode = {
   FRAME_CORRUPT: 'E_FRAME_CORRUPT',
   FRAME_UNSUPPORTED: 'E_FRAME_UNSUPPORTED',
   FRAME_UNEXPECTED: 'E_FRAME_UNEXPECTED',
+  // message codecs (TransportError): an encoded batch part that is not a sound encoding (truncated,
+  // overlong varint, ids out of range or order, more elements than agreed, bad DEFLATE stream)
+  CODEC_CORRUPT: 'E_CODEC_CORRUPT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
