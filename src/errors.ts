@@ -51,6 +51,13 @@ export const ErrorCode = {
   // message codecs (TransportError): an encoded batch part that is not a sound encoding (truncated,
   // overlong varint, ids out of range or order, more elements than agreed, bad DEFLATE stream)
   CODEC_CORRUPT: 'E_CODEC_CORRUPT',
+  // checkpoints (CheckpointCorruptError, src/protect/checkpoint.ts): E_CHECKPOINT_CORRUPT for
+  // bytes that are not a sound checkpoint; a sound one this reader cannot read (version); a sound
+  // one of another run (run id, algorithm, plan, worker or partition count, superstep). A store
+  // that cannot write or read its medium (disk full, no permission): ResourceError E_CHECKPOINT_IO
+  CHECKPOINT_UNSUPPORTED: 'E_CHECKPOINT_UNSUPPORTED',
+  CHECKPOINT_MISMATCH: 'E_CHECKPOINT_MISMATCH',
+  CHECKPOINT_IO: 'E_CHECKPOINT_IO',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
