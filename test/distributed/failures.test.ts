@@ -221,7 +221,8 @@ describe('a failing worker ends the run with WorkerLostError, and the pool recov
 
   it('after every failure above, all 8 threads of the pool run one run together', async () => {
     // P = 8 = the pool's size: a dead, terminated or still-spinning thread that was not replaced
-    // would leave a task waiting while the others wait at the first barrier
+    // would leave a task waiting while the others wait at the first barrier (20 s: a clear
+    // WorkerLostError well inside the test's limit rather than the 60 s default)
     for (const algorithm of ['pagerank', 'lif'] as const) {
       const partition = partitionGraphForAlgorithm(graph, algorithm, 8, { strategy: 'vertex-cut', seed: 3 });
       const result = await system.executeDistributedAlgorithm(graph, partition, { ...OPTIONS[algorithm], barrierTimeoutMs: 20_000 });
