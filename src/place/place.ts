@@ -31,8 +31,21 @@ import type { WasmHost } from '../memory/host.js';
 /** A region that is absent (no weights, constant delays, no CSC, no neuron table). */
 export const NO_REGION = -1;
 
+/**
+ * Exchange lists of one partition: `send*` on the masters' side, `receive*` on the replicas' side,
+ * by peer (ascending), with offsets into one u32 region of local ids each.
+ */
+export interface ExchangeLists {
+  sendPeers: number[];
+  sendOffsets: number[];
+  sendLocal: number;
+  receivePeers: number[];
+  receiveOffsets: number[];
+  receiveLocal: number;
+}
+
 /** One partition laid out as a local graph: plain numbers, so it can be posted to a worker. */
-export interface PlacedPartition {
+export interface PlacedPartition extends ExchangeLists {
   part: number;
   /** local vertices: masters + replicas */
   n: number;
@@ -58,6 +71,16 @@ export interface PlacedPartition {
   receivePeers: number[];
   receiveOffsets: number[];
   receiveLocal: number;
+  /**
+   * The plan's lists narrowed to the replicas that push along local out-arcs: what a master's value
+   * must reach when only sources matter (PageRank contributions, LIF spikes).
+   */
+  push: ExchangeLists;
+  /**
+   * The plan's lists narrowed to the replicas that are targets of local arcs: where partial results
+   * (PageRank limb sums, LIF ring rows) come back from. Empty for an edge-cut (pull model).
+   */
+  pull: ExchangeLists;
   /** whether some replica is the target of a local arc (then partial results flow back to masters) */
   replicaTargets: boolean;
   /** the smallest delay among the local arcs (0 when there are none) */
@@ -88,6 +111,9 @@ export function placePartitions(graph: NeuromorphicGraph, plan: PartitionPlan, o
   // global id -> local id on the partition being placed; -1 elsewhere (reset after each partition)
   const localOf = new Int32Array(n).fill(-1);
   const placed: PlacedPartition[] = [];
+  // local out- and in-degrees of every partition's local ids, for the narrowed lists
+  const outDegrees: Uint32Array[] = [];
+  const inDegrees: Uint32Array[] = [];
   for (const part of plan.parts) {
     const local = part.localToGlobal;
     const localCount = local.length;
@@ -189,12 +215,70 @@ export function placePartitions(graph: NeuromorphicGraph, plan: PartitionPlan, o
       receivePeers: Array.from(part.receivePeers),
       receiveOffsets: Array.from(part.receiveOffsets),
       receiveLocal: copyTo(host, part.receiveLocal),
+      push: EMPTY_LISTS,
+      pull: EMPTY_LISTS,
       replicaTargets,
       minDelay: minDelay === Infinity ? 0 : minDelay,
     });
+    outDegrees.push(Uint32Array.from({ length: localCount }, (_, v) => outOffsets[v + 1]! - outOffsets[v]!));
+    const inDegree = new Uint32Array(localCount);
+    for (let i = 0; i < m; i++) inDegree[outTargets[i]!]!++;
+    inDegrees.push(inDegree);
     for (let i = 0; i < localCount; i++) localOf[local[i]!] = -1;
   }
+  narrowLists(host, plan, placed, outDegrees, 'push');
+  narrowLists(host, plan, placed, inDegrees, 'pull');
   return placed;
+}
+
+const EMPTY_LISTS: ExchangeLists = { sendPeers: [], sendOffsets: [0], sendLocal: 0, receivePeers: [], receiveOffsets: [0], receiveLocal: 0 };
+
+/**
+ * Narrow every pair's lists to the replicas whose local `degree` (out or in) is positive, keeping
+ * the pairing: position j survives on both sides or on neither.
+ */
+function narrowLists(host: WasmHost, plan: PartitionPlan, placed: PlacedPartition[], degrees: Uint32Array[], which: 'push' | 'pull'): void {
+  const k = placed.length;
+  // kept[p] = per receive peer q of p, the kept positions' local ids on p (replicas) and on q (masters)
+  const replicaSide: Map<number, number[]>[] = Array.from({ length: k }, () => new Map());
+  const masterSide: Map<number, number[]>[] = Array.from({ length: k }, () => new Map());
+  for (let p = 0; p < k; p++) {
+    const part = plan.parts[p]!;
+    for (let i = 0; i < part.receivePeers.length; i++) {
+      const q = part.receivePeers[i]!;
+      const replicas = part.receiveLocal.subarray(part.receiveOffsets[i]!, part.receiveOffsets[i + 1]!);
+      const masters = plan.parts[q]!;
+      const at = masters.sendPeers.indexOf(p);
+      const sources = masters.sendLocal.subarray(masters.sendOffsets[at]!, masters.sendOffsets[at + 1]!);
+      const keptReplicas: number[] = [];
+      const keptMasters: number[] = [];
+      for (let j = 0; j < replicas.length; j++) {
+        if (degrees[p]![replicas[j]!]! > 0) {
+          keptReplicas.push(replicas[j]!);
+          keptMasters.push(sources[j]!);
+        }
+      }
+      if (keptReplicas.length === 0) continue;
+      replicaSide[p]!.set(q, keptReplicas);
+      masterSide[q]!.set(p, keptMasters);
+    }
+  }
+  for (let p = 0; p < k; p++) {
+    const lists: ExchangeLists = { ...EMPTY_LISTS };
+    const pack = (byPeer: Map<number, number[]>): [number[], number[], number] => {
+      const peers = [...byPeer.keys()].sort((a, b) => a - b);
+      const offsets = [0];
+      const all: number[] = [];
+      for (const peer of peers) {
+        for (const local of byPeer.get(peer)!) all.push(local);
+        offsets.push(all.length);
+      }
+      return [peers, offsets, copyTo(host, Uint32Array.from(all))];
+    };
+    [lists.sendPeers, lists.sendOffsets, lists.sendLocal] = pack(masterSide[p]!);
+    [lists.receivePeers, lists.receiveOffsets, lists.receiveLocal] = pack(replicaSide[p]!);
+    placed[p]![which] = lists;
+  }
 }
 
 type PlacedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;

@@ -16,7 +16,7 @@
  */
 import type { MailboxBuffer, MailboxDirectory } from '../../exchange/router.js';
 import { Router } from '../../exchange/router.js';
-import type { PlacedPartition } from '../../place/place.js';
+import type { ExchangeLists, PlacedPartition } from '../../place/place.js';
 import type { GraphKernels } from '../kernels.js';
 import type { AlgorithmName } from '../types.js';
 import { Barrier } from './control.js';
@@ -136,14 +136,15 @@ export class WorkerContext {
 
   // --- exchange lists (local ids, see src/place/place.ts) ---
 
-  /** Offset and length of this partition's send list to peer index i. */
-  sendList(i: number): [offset: number, length: number] {
-    const { sendLocal, sendOffsets } = this.part;
+  /** Offset and length of the send list (masters' side) to peer index i of `lists` (default: the plan's). */
+  sendList(i: number, lists: ExchangeLists = this.part): [offset: number, length: number] {
+    const { sendLocal, sendOffsets } = lists;
     return [sendLocal + 4 * sendOffsets[i]!, sendOffsets[i + 1]! - sendOffsets[i]!];
   }
 
-  receiveList(i: number): [offset: number, length: number] {
-    const { receiveLocal, receiveOffsets } = this.part;
+  /** Offset and length of the receive list (replicas' side) from peer index i of `lists`. */
+  receiveList(i: number, lists: ExchangeLists = this.part): [offset: number, length: number] {
+    const { receiveLocal, receiveOffsets } = lists;
     return [receiveLocal + 4 * receiveOffsets[i]!, receiveOffsets[i + 1]! - receiveOffsets[i]!];
   }
 
@@ -179,10 +180,10 @@ export class WorkerContext {
   }
 
   /** Master values to replicas, dense 8-byte values: pack (before sync). */
-  packDense64(values: number): void {
-    const { sendPeers } = this.part;
+  packDense64(values: number, lists: ExchangeLists = this.part): void {
+    const { sendPeers } = lists;
     for (let i = 0; i < sendPeers.length; i++) {
-      const [list, length] = this.sendList(i);
+      const [list, length] = this.sendList(i, lists);
       const box = this.outbox(sendPeers[i]!);
       this.kernels.exchange_gather64(values, list, length, box.payload);
       this.router.commit(sendPeers[i]!, box, length, 8 * length);
@@ -190,10 +191,10 @@ export class WorkerContext {
   }
 
   /** Master values to replicas, dense 8-byte values: unpack (after sync). */
-  unpackDense64(values: number): void {
-    const { receivePeers } = this.part;
+  unpackDense64(values: number, lists: ExchangeLists = this.part): void {
+    const { receivePeers } = lists;
     for (let i = 0; i < receivePeers.length; i++) {
-      const [list, length] = this.receiveList(i);
+      const [list, length] = this.receiveList(i, lists);
       const box = this.inbox(receivePeers[i]!);
       this.kernels.exchange_scatter64(box.payload, list, length, values);
     }

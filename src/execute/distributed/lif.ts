@@ -124,7 +124,9 @@ export const lifProgram: Program = {
     const epoch = context.settings.epoch as number;
     const gather = context.settings.replicaTargets === true;
     const record = context.settings.recordSpikes === true;
-    const { sendPeers, receivePeers } = part;
+    // spikes go to replicas that push along local arcs; ring rows come back from replicas that are targets
+    const { push, pull } = part;
+    const { sendPeers, receivePeers } = push;
 
     // where each master's spikes go: (peer index, position in the pair's list), as a CSR by master
     const targetsOf = replicaDirectory(context);
@@ -173,7 +175,7 @@ export const lifProgram: Program = {
       // deliver what the masters elsewhere fired, along this partition's arcs of their replicas
       let received = 0;
       for (let i = 0; i < receivePeers.length; i++) {
-        const [list] = context.receiveList(i);
+        const [list] = context.receiveList(i, push);
         const box = context.inbox(receivePeers[i]!);
         const count = context.received(box);
         for (let j = 0; j < count; j++) {
@@ -187,16 +189,16 @@ export const lifProgram: Program = {
       const nextLength = Math.min(epoch, steps - next + 1);
       if (gather && nextLength > 0) {
         context.phase(3);
-        for (let i = 0; i < receivePeers.length; i++) {
-          const [list, count] = context.receiveList(i);
-          const box = context.outbox(receivePeers[i]!);
+        for (let i = 0; i < pull.receivePeers.length; i++) {
+          const [list, count] = context.receiveList(i, pull);
+          const box = context.outbox(pull.receivePeers[i]!);
           k.lif_ring_take(control, next, nextLength, list, count, box.payload);
-          context.router.commit(receivePeers[i]!, box, count, 8 * count * nextLength);
+          context.router.commit(pull.receivePeers[i]!, box, count, 8 * count * nextLength);
         }
         context.sync();
-        for (let i = 0; i < sendPeers.length; i++) {
-          const [list, count] = context.sendList(i);
-          k.lif_ring_add(control, next, nextLength, list, count, context.inbox(sendPeers[i]!).payload);
+        for (let i = 0; i < pull.sendPeers.length; i++) {
+          const [list, count] = context.sendList(i, pull);
+          k.lif_ring_add(control, next, nextLength, list, count, context.inbox(pull.sendPeers[i]!).payload);
         }
       }
       t = next;
@@ -217,8 +219,8 @@ interface LifKernels {
 
 /** For each master, the (peer index, list position) of each of its replicas: a CSR built once per run. */
 function replicaDirectory(context: WorkerContext): { offsets: Uint32Array; peer: Uint32Array; position: Uint32Array } {
-  const part = context.part;
-  const masters = part.masterCount;
+  const part = context.part.push;
+  const masters = context.part.masterCount;
   const total = part.sendOffsets[part.sendOffsets.length - 1]!;
   const local = context.view(Uint32Array, part.sendLocal, total);
   const offsets = new Uint32Array(masters + 1);

@@ -72,7 +72,7 @@ export const pagerankProgram: Program = {
       k.pagerank_scatter(part.degreeOffsets, scores, contrib, 0, masters, dangling);
       k.exactsum_normalize(dangling);
       context.phase(EXCHANGE);
-      context.packDense64(contrib);
+      context.packDense64(contrib, part.push);
       context.sync();
       context.phase(AGGREGATE);
       if (iteration > 0 && context.mergedSum(parity ^ 1, 'B', scratch) < tolerance) {
@@ -81,7 +81,7 @@ export const pagerankProgram: Program = {
       }
       if (iteration === iterations) break;
       context.phase(EXCHANGE);
-      context.unpackDense64(contrib);
+      context.unpackDense64(contrib, part.push);
       context.phase(AGGREGATE);
       const danglingShare = context.mergedSum(parity, 'A', scratch) / n;
       const delta = context.accumulatorB(parity);
@@ -94,16 +94,16 @@ export const pagerankProgram: Program = {
         split.pagerank_partial(part.inOffsets, part.inSources, contrib, 0, part.n, limbs);
         context.phase(EXCHANGE);
         // replicas' partial sums go back to their masters, along the same lists in reverse
-        const { receivePeers, sendPeers } = part;
+        const { receivePeers, sendPeers } = part.pull;
         for (let i = 0; i < receivePeers.length; i++) {
-          const [list, length] = context.receiveList(i);
+          const [list, length] = context.receiveList(i, part.pull);
           const box = context.outbox(receivePeers[i]!);
           split.fixedsum_gather_rows(limbs, list, length, box.payload);
           context.router.commit(receivePeers[i]!, box, length, PAGERANK_LIMB_BYTES * length);
         }
         context.sync();
         for (let i = 0; i < sendPeers.length; i++) {
-          const [list, length] = context.sendList(i);
+          const [list, length] = context.sendList(i, part.pull);
           split.fixedsum_add_rows(limbs, context.inbox(sendPeers[i]!).payload, list, length);
         }
         context.phase(APPLY);
