@@ -11,6 +11,7 @@ import type { CoordinatorOptions } from './execute/distributed/coordinator.js';
 export * from './library.js';
 export { loadGraph, type LoadOptions } from './input/load.js';
 export { writeEdgeList, writeNeuronTable, type EdgeListWriteOptions } from './generate/write.js';
+export { DirectoryCheckpointStore, type DirectoryStoreOptions, type WriteStage } from './protect/directory-store.js';
 
 /** A host with one shared memory and the kernels instantiated on this thread. */
 export function createHostSync(options: HostOptions = {}): WasmHost {

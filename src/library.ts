@@ -50,6 +50,42 @@ export {
 } from './execute/distributed/coordinator.js';
 export { DistributedProcessingSystem as DistributedProcessingSystemCore, type DistributedProcessingIntegration, type RunOptions } from './system.js';
 export { encodeFrame, decodeFrame, batchCount, FRAME_FORMAT_VERSION, FRAME_IDENTIFIER, type MessageBatch, type BatchKind, type FrameHeader, type DecodedFrame, type FrameExpectation } from './exchange/frame.js';
+// --- protect (checkpoints; the directory store is Node-only: src/index.ts) ---
+export {
+  encodeCheckpoint,
+  decodeCheckpoint,
+  readCheckpointHeader,
+  CHECKPOINT_FORMAT_VERSION,
+  CHECKPOINT_IDENTIFIER,
+  MAX_CHECKPOINT_NAME_BYTES,
+  MAX_CHECKPOINT_SETTINGS_BYTES,
+  type Checkpoint,
+  type CheckpointHeader,
+  type CheckpointExpectation,
+  type CheckpointSettings,
+  type DecodedCheckpoint,
+  type DecodedRegion,
+  type PartitionSnapshot,
+  type RegionSnapshot,
+  type RegionData,
+  type RegionElementType,
+  type AggregatorValue,
+  type MessagesInFlight,
+} from './protect/checkpoint.js';
+export {
+  CheckpointManager,
+  MemoryCheckpointStore,
+  checkpointsToDelete,
+  type CheckpointStore,
+  type CheckpointIdentity,
+  type CheckpointContent,
+  type CheckpointManagerOptions,
+  type LatestCheckpoint,
+  type SavedCheckpoint,
+  type SkippedCheckpoint,
+  type StoredCheckpoint,
+} from './protect/store.js';
+export { adjustCheckpointInterval, createIntervalState, youngInterval, dalyInterval, type IntervalEvent, type IntervalFormula, type IntervalOptions, type IntervalState } from './protect/interval.js';
 // --- generate ---
 export { generateRmat, MAX_INT_WEIGHT, type RmatOptions, type GeneratedWeights } from './generate/rmat.js';
 export { generateErdosRenyi, type ErdosRenyiParameters } from './generate/er.js';
