@@ -50,6 +50,7 @@ export {
 } from './execute/distributed/coordinator.js';
 export { DistributedProcessingSystem as DistributedProcessingSystemCore, type DistributedProcessingIntegration, type RunOptions } from './system.js';
 export { encodeFrame, decodeFrame, batchCount, FRAME_FORMAT_VERSION, FRAME_IDENTIFIER, type MessageBatch, type BatchKind, type FrameHeader, type DecodedFrame, type FrameExpectation } from './exchange/frame.js';
+export { CompressionManager, COMPRESSION_THRESHOLD, Codec as MessageCodec, codecName, type EncodedPart, type ValueKind, type ValueArray, type CompressionOptions, type ScratchRegion } from './exchange/codecs.js';
 // --- protect (checkpoints; the directory store is Node-only: src/index.ts) ---
 export {
   encodeCheckpoint,

@@ -42,6 +42,11 @@ const CODEC_LENGTH: i32 = -6;
  * byte of 0 after the first: only the shortest form is accepted, so each value has one encoding).
  */
 @inline function readVarint(at: usize, end: usize): u64 {
+  // One-byte values (gaps below 128: most of them in dense lists) skip the loop.
+  if (at < end) {
+    const first = load<u8>(at);
+    if (first < 0x80) return (<u64>1 << 32) | <u64>first;
+  }
   let value: u64 = 0;
   for (let i: u64 = 0; i < 5; i++) {
     if (at + <usize>i >= end) return 0;
