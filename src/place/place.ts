@@ -24,6 +24,7 @@
  * back to the master on p (vertex-cut and hybrid, where replicas can be arc targets).
  */
 import { NEURON_STRIDE, WEIGHT_F64, WEIGHT_I32 } from '../memory/layout.js';
+import { OptionsError } from '../errors.js';
 import type { NeuromorphicGraph, WeightType, DelayType } from '../input/graph.js';
 import type { PartitionPlan } from '../partition/layout.js';
 import type { WasmHost } from '../memory/host.js';
@@ -128,7 +129,9 @@ export function placePartitions(graph: NeuromorphicGraph, plan: PartitionPlan, o
     for (let i = 0; i < m; i++) {
       const a = arcs[i]!;
       while (offsets[source + 1]! <= a) source++;
-      arcSource[i] = localOf[source]!;
+      const local = localOf[source]!;
+      if (local < 0) throw misfit(part.part, a, source);
+      arcSource[i] = local;
     }
     const outOffsets = new Uint32Array(localCount + 1);
     for (let i = 0; i < m; i++) outOffsets[arcSource[i]! + 1]!++;
@@ -143,7 +146,9 @@ export function placePartitions(graph: NeuromorphicGraph, plan: PartitionPlan, o
       const a = arcs[i]!;
       const at = cursor[arcSource[i]!]!++;
       position[i] = at;
-      outTargets[at] = localOf[targets[a]!]!;
+      const target = localOf[targets[a]!]!;
+      if (target < 0) throw misfit(part.part, a, targets[a]!);
+      outTargets[at] = target;
       if (weightsI32) outWeights![at] = weightsI32[a]!;
       else if (weightsF64) outWeights![at] = weightsF64[a]!;
       if (outDelays) {
@@ -229,6 +234,14 @@ export function placePartitions(graph: NeuromorphicGraph, plan: PartitionPlan, o
   narrowLists(host, plan, placed, outDegrees, 'push');
   narrowLists(host, plan, placed, inDegrees, 'pull');
   return placed;
+}
+
+/**
+ * A plan made for another graph (same n and m, other arcs) names arcs whose ends have no copy on
+ * their partition: refuse it rather than compute on the wrong vertices.
+ */
+function misfit(part: number, arc: number, vertex: number): OptionsError {
+  return new OptionsError('partition', `does not fit this graph: arc ${arc} of partition ${part} touches vertex ${vertex}, which has no copy there (a plan made for another graph?)`);
 }
 
 const EMPTY_LISTS: ExchangeLists = { sendPeers: [], sendOffsets: [0], sendLocal: 0, receivePeers: [], receiveOffsets: [0], receiveLocal: 0 };

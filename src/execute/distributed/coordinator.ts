@@ -23,9 +23,10 @@ import type { DistributedPartition } from '../../partition/partitioner.js';
 import { localIdOf } from '../../partition/layout.js';
 import { graphKernels, warmUpKernels } from '../kernels.js';
 import { pagerankSettings, sourceVertex } from '../options.js';
+import { runAlgorithm } from '../single.js';
 import { checkNonNegativeWeights, checkSsspDistances } from '../sssp.js';
 import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../types.js';
-import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_FAILED, controlWords, heartbeatWord } from './control.js';
+import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_FAILED, controlWords, heartbeatWord } from './control.js';
 import { REDUCTION_SLOT_BYTES, type RunSetup, type StepRecord, type WorkerReport } from './context.js';
 import { collectLif, lifErrorInInputIds, lifSettings } from './lif.js';
 import { PROGRAMS } from './programs.js';
@@ -171,6 +172,7 @@ export class DistributedAlgorithmCoordinator {
       throw new OptionsError('partition', `was made for a graph of ${plan.n} vertices and ${plan.m} arcs, not this one (${graph.n}, ${graph.m})`);
     }
     const program = PROGRAMS[algorithm];
+    if (graph.n === 0) return emptyRun(graph, algorithm, options, plan.k, plan.strategy);
     const common = this.commonSettings(graph, algorithm, options);
     const workers = plan.k;
     if (workers > MAX_WORKERS) throw new OptionsError('workers', `must be at most ${MAX_WORKERS}`, workers);
@@ -285,6 +287,11 @@ export class DistributedAlgorithmCoordinator {
         },
         (error: unknown) => {
           settled[p] = true;
+          if (controllers[p]!.signal.aborted) {
+            // terminated by us after another worker's failure (or a hang the peers reported): not the cause
+            const report: WorkerReport = { worker: p, steps: [], result: {}, bytesTo: [], messagesTo: [], phaseMs: [], error: { name: 'WorkerLostError', code: ErrorCode.WORKER_LOST, message: 'run aborted: thread terminated', details: { worker: p } } };
+            return report;
+          }
           // the thread died (process.exit, a crash) or was terminated by us
           abortRun(memory, control, workers, ABORT_FAILURE, p);
           failed!();
@@ -307,7 +314,13 @@ export class DistributedAlgorithmCoordinator {
     try {
       const first = await Promise.race([all, failure.then(() => null)]);
       if (first) return first;
-      // a failure: give the others a moment to leave their barriers, then terminate what is left
+      // a failure: a worker named as lost (hung) is terminated at once; the others leave their
+      // barriers on the ABORT word within a wait slice; whatever is still running after the grace
+      // period is terminated too
+      // (only a hang: a worker that failed by itself is already sending its own report)
+      const words = new Int32Array(memory.buffer, control, controlWords(workers));
+      const culprit = Atomics.load(words, CONTROL_FAILED) - 1;
+      if (Atomics.load(words, CONTROL_ABORT) === ABORT_TIMEOUT && culprit >= 0 && culprit < workers && !settled[culprit]) controllers[culprit]!.abort();
       await Promise.race([all, delay(TEARDOWN_GRACE_MS)]);
       controllers.forEach((controller, p) => {
         if (!settled[p]) controller.abort();
@@ -343,6 +356,16 @@ export class DistributedAlgorithmCoordinator {
     }, Math.min(1000, Math.max(50, timeout / 4)));
     return { stop: () => clearInterval(timer) };
   }
+}
+
+/** A graph without vertices: nothing to place or exchange; the single-worker result, as on one worker. */
+function emptyRun(graph: NeuromorphicGraph, algorithm: AlgorithmName, options: AlgorithmOptions, workers: number, strategy: string): DistributedResult {
+  const single = runAlgorithm(graph, algorithm, options);
+  const perWorker = Array.from({ length: workers }, () => ({ computeMs: 0, waitMs: 0, bytes: 0, messages: 0 }));
+  const zero = (): number[][] => Array.from({ length: workers }, () => new Array<number>(workers).fill(0));
+  const stats: DistributedStats = { workers, strategy, supersteps: 0, wallMs: single.wallMs, placeMs: 0, bytes: 0, messages: 0, perSuperstep: [], perWorker, traffic: { bytes: zero(), messages: zero() } };
+  const program = PROGRAMS[algorithm];
+  return { ...single, workers, strategy, stats, phases: program.description.phases.map((name) => ({ name, msPerWorker: new Array<number>(workers).fill(0) })), description: program.description };
 }
 
 function delay(ms: number): Promise<void> {
