@@ -43,6 +43,7 @@ export class DirectoryCheckpointStore implements CheckpointStore {
   readonly location: string;
   readonly keep: number;
   readonly #onWriteStage: DirectoryStoreOptions['onWriteStage'];
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(directory: string, options: DirectoryStoreOptions = {}) {
     if (typeof directory !== 'string' || directory.length === 0) throw new OptionsError('directory', 'must be a non-empty path', directory);
@@ -56,7 +57,17 @@ export class DirectoryCheckpointStore implements CheckpointStore {
     return join(this.location, `checkpoint-${superstep}.nmc`);
   }
 
-  async write(bytes: Uint8Array): Promise<StoredCheckpoint> {
+  /**
+   * Writes of one store run one after another, in call order: a write's clean-up must not take
+   * a concurrent write's temporary file for a crashed one.
+   */
+  write(bytes: Uint8Array): Promise<StoredCheckpoint> {
+    const written = this.#queue.then(() => this.#writeNow(bytes));
+    this.#queue = written.catch(() => undefined);
+    return written;
+  }
+
+  async #writeNow(bytes: Uint8Array): Promise<StoredCheckpoint> {
     const superstep = superstepOfBytes(bytes);
     const finalPath = this.pathOf(superstep);
     const temporaryPath = join(this.location, `.checkpoint-${superstep}.${process.pid}.${temporaryCounter++}.tmp`);
@@ -137,12 +148,17 @@ export class DirectoryCheckpointStore implements CheckpointStore {
   }
 }
 
+/** fsync a directory, so that a rename in it is durable (POSIX); a no-op where the platform cannot (Windows). */
 async function syncDirectory(directory: string): Promise<void> {
-  const handle = await open(directory, 'r');
+  let handle;
   try {
+    handle = await open(directory, 'r');
     await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw error;
   } finally {
-    await handle.close();
+    await handle?.close();
   }
 }
 

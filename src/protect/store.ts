@@ -229,8 +229,9 @@ export class CheckpointManager {
   /**
    * Encode and store a checkpoint of `content` under this run's identity. The content is copied
    * before this returns its promise (encoding is synchronous): the runtime may let workers change
-   * shared memory again as soon as the call returns, before awaiting it. A write that fails after
-   * its retries rejects with the store's error; earlier checkpoints stay intact.
+   * shared memory again as soon as the call returns, before awaiting it. Content that cannot be
+   * encoded throws at once (OptionsError). A write that fails after its retries rejects with the
+   * store's error; earlier checkpoints stay intact.
    */
   save(content: CheckpointContent): Promise<SavedCheckpoint> {
     const started = this.#now();

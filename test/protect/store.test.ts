@@ -118,6 +118,14 @@ describe('directory store', () => {
     expect((await store.latest(identity)).checkpoint!.aggregators[0]).toEqual({ name: 'changed', value: -1 });
   });
 
+  it('writes called without waiting for each other all land, in call order', async () => {
+    const directory = freshDirectory();
+    const store = new DirectoryCheckpointStore(directory, { keep: 3 });
+    const stored = await Promise.all([1, 2, 3, 4].map((superstep) => store.write(bytesAt(superstep))));
+    expect(stored.map((entry) => entry.superstep)).toEqual([1, 2, 3, 4]);
+    expect(readdirSync(directory).sort()).toEqual(['checkpoint-2.nmc', 'checkpoint-3.nmc', 'checkpoint-4.nmc']);
+  });
+
   it('a corrupt or truncated newest file is passed over with its reason; the previous good one is used', async () => {
     const directory = freshDirectory();
     const store = new DirectoryCheckpointStore(directory, { keep: 4 });
