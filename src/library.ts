@@ -56,6 +56,7 @@ export {
   encodeCheckpoint,
   decodeCheckpoint,
   readCheckpointHeader,
+  CheckpointScratch,
   CHECKPOINT_FORMAT_VERSION,
   CHECKPOINT_IDENTIFIER,
   MAX_CHECKPOINT_NAME_BYTES,

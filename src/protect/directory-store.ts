@@ -42,6 +42,8 @@ let temporaryCounter = 0;
 export class DirectoryCheckpointStore implements CheckpointStore {
   readonly location: string;
   readonly keep: number;
+  /** a file holds a copy: the bytes may be reused once write resolves */
+  readonly holdsWrittenBytes = false;
   readonly #onWriteStage: DirectoryStoreOptions['onWriteStage'];
   #queue: Promise<unknown> = Promise.resolve();
 

@@ -19,7 +19,7 @@
  * after its retries, never a silent continue.
  */
 import { OptionsError, isNeuromeshError } from '../errors.js';
-import { decodeCheckpoint, encodeCheckpoint, readCheckpointHeader, type Checkpoint, type CheckpointExpectation, type CheckpointHeader, type DecodedCheckpoint } from './checkpoint.js';
+import { CheckpointScratch, decodeCheckpoint, encodeCheckpoint, readCheckpointHeader, type Checkpoint, type CheckpointExpectation, type CheckpointHeader, type DecodedCheckpoint } from './checkpoint.js';
 import { adjustCheckpointInterval, createIntervalState, type IntervalOptions, type IntervalState } from './interval.js';
 
 /** A checkpoint a store wrote. */
@@ -52,6 +52,11 @@ export interface CheckpointStore {
   readonly location: string;
   /** how many checkpoints are kept */
   readonly keep: number;
+  /**
+   * Whether the store keeps the very bytes it was given (memory) rather than a copy of them (a
+   * file): the manager reuses its encoding buffer only for stores that do not.
+   */
+  readonly holdsWrittenBytes: boolean;
   /**
    * Store an encoded checkpoint under its superstep (read from its header), replacing one of the
    * same superstep, then apply retention. Throws (and keeps every earlier checkpoint) when it
@@ -114,6 +119,7 @@ export function superstepOfBytes(bytes: Uint8Array): number {
 export class MemoryCheckpointStore implements CheckpointStore {
   readonly location = 'memory';
   readonly keep: number;
+  readonly holdsWrittenBytes = true;
   readonly #checkpoints = new Map<number, Uint8Array>();
 
   constructor(options: { keep?: number } = {}) {
@@ -183,6 +189,10 @@ export class CheckpointManager {
   readonly #fixedInterval: number | null;
   readonly #retries: number;
   readonly #now: () => number;
+  /** the encoding buffer reused from one checkpoint to the next (warm memory: CheckpointScratch) */
+  readonly #scratch = new CheckpointScratch();
+  /** a write of bytes in #scratch is in flight: the next save must not encode over them */
+  #scratchBusy = false;
   #interval: IntervalState;
   #lastSuperstep: number | null = null;
 
@@ -235,9 +245,13 @@ export class CheckpointManager {
    */
   save(content: CheckpointContent): Promise<SavedCheckpoint> {
     const started = this.#now();
-    const bytes = encodeCheckpoint({ ...content, ...this.identity });
+    const reuse = !this.store.holdsWrittenBytes && !this.#scratchBusy;
+    const bytes = encodeCheckpoint({ ...content, ...this.identity }, reuse ? this.#scratch : undefined);
     const encodeSeconds = (this.#now() - started) / 1000;
-    return this.#write(bytes, encodeSeconds);
+    if (reuse) this.#scratchBusy = true;
+    return this.#write(bytes, encodeSeconds).finally(() => {
+      if (reuse) this.#scratchBusy = false;
+    });
   }
 
   async #write(bytes: Uint8Array, encodeSeconds: number): Promise<SavedCheckpoint> {

@@ -11,6 +11,7 @@ import { CheckpointCorruptError, ErrorCode, OptionsError } from '../../src/error
 import { checksumOf, fieldPosition } from '../../src/flatbuffers.js';
 import {
   CHECKPOINT_FORMAT_VERSION,
+  CheckpointScratch,
   decodeCheckpoint,
   encodeCheckpoint,
   readCheckpointHeader,
@@ -139,6 +140,26 @@ describe('checkpoint round trip', () => {
     const data = decodeCheckpoint(bytes).partitions[0]!.regions[0]!.data as Float64Array;
     expect(Array.from(data.subarray(0, 4))).toEqual([0, 0.5, 1, 1.5]);
     expect(data[99]).toBe(49.5);
+  });
+
+  it('a reused scratch buffer gives exactly the bytes of a fresh encode, whatever it held before', () => {
+    const random = new Random(5);
+    const scratch = new CheckpointScratch();
+    const large = realistic(random, 2000);
+    const first = encodeCheckpoint(large, scratch);
+    expect(Buffer.compare(first, encodeCheckpoint(large))).toBe(0);
+    // A smaller checkpoint lands in the same (now dirty) buffer, then a large one again.
+    for (const checkpoint of [small(), realistic(random, 1000), small()]) {
+      const reused = encodeCheckpoint(checkpoint, scratch);
+      expect(reused.buffer).toBe(first.buffer);
+      expect(reused.byteOffset % 8).toBe(0);
+      expect(Buffer.compare(reused, encodeCheckpoint(checkpoint))).toBe(0);
+      expect(decodeCheckpoint(reused).superstep).toBe(checkpoint.superstep);
+    }
+    // One that does not fit grows the scratch.
+    const grown = encodeCheckpoint(realistic(random, 40_000), scratch);
+    expect(grown.buffer).not.toBe(first.buffer);
+    expect(encodeCheckpoint(small(), scratch).buffer).toBe(grown.buffer);
   });
 
   it('unaligned input (a Node Buffer at an odd offset) decodes to the same values', () => {

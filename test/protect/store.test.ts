@@ -238,6 +238,20 @@ describe('CheckpointManager', () => {
     expect([global.checkpoint, global.skipped[0]?.code]).toEqual([null, ErrorCode.CHECKPOINT_MISMATCH]);
   });
 
+  it('with a directory store, saves in a row and a save while the previous write is in flight all land intact', async () => {
+    const directory = freshDirectory();
+    const manager = new CheckpointManager({ store: new DirectoryCheckpointStore(directory, { keep: 10 }), identity, interval: 1 });
+    const content = (superstep: number) => checkpointAt(superstep);
+    await manager.save(content(1));
+    await manager.save(content(2));
+    // Not awaited: the second is encoded while the first is still being written.
+    await Promise.all([manager.save(content(3)), manager.save(content(4))]);
+    const store = new DirectoryCheckpointStore(directory);
+    for (const superstep of [1, 2, 3, 4]) {
+      expect(labelOf(decodeCheckpoint(readFileSync(store.pathOf(superstep)), identity))).toBe(superstep * 10 + 1);
+    }
+  });
+
   it('due: every N supersteps after the last checkpoint saved or restored (the start counts as 0)', async () => {
     const manager = new CheckpointManager({ store: new MemoryCheckpointStore(), identity, interval: 5 });
     expect([4, 5].map((s) => manager.due(s))).toEqual([false, true]);
@@ -251,6 +265,7 @@ describe('CheckpointManager', () => {
     const timed: CheckpointStore = {
       location: 'timed',
       keep: 2,
+      holdsWrittenBytes: true,
       write: async (bytes: Uint8Array) => {
         clock += 2000; // each write costs 2 s
         return store.write(bytes);
@@ -275,6 +290,7 @@ describe('CheckpointManager', () => {
     const flaky: CheckpointStore = {
       location: 'flaky',
       keep: 2,
+      holdsWrittenBytes: true,
       write: async (bytes: Uint8Array): Promise<StoredCheckpoint> => {
         if (failures-- > 0) throw new ResourceError(ErrorCode.CHECKPOINT_IO, 'disk full', { systemCode: 'ENOSPC' });
         return store.write(bytes);
