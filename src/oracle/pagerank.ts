@@ -1,9 +1,10 @@
 /**
  * PageRank oracles, plain TypeScript over an arc list, independent of the kernels.
  *
- * `pagerankOracle` follows DESIGN.md's convention to the letter and in the same order of
- * operations as the kernels promise (in-arcs of v in global CSR order: by source, then input
- * order; dangling mass and L1 change summed exactly), so it must agree bit for bit.
+ * `pagerankOracle` follows DESIGN.md's convention to the letter: each vertex's sum of in-arc
+ * contributions x[u] / outdeg(u) is the exact real sum rounded once to nearest even, as are the
+ * dangling mass and the L1 change. It computes those sums with the BigInt oracle of
+ * ./exactsum.ts (not the kernels' fixed-point limbs), and the kernels must agree bit for bit.
  * `pagerankNaive` is the textbook float64 power iteration (plain sums in another order), for a
  * tolerance check: it shows the convention, not just the order, is right.
  */
@@ -28,12 +29,10 @@ export interface PagerankOracleResult {
   converged: boolean;
 }
 
-/** In-neighbour lists in global CSR order: arcs sorted by source, stable in input order. */
+/** In-neighbour lists in input order (any order would do: the sums are exact). */
 function inNeighbours(arcs: OracleArcs): number[][] {
-  const order = Array.from({ length: arcs.src.length }, (_, i) => i);
-  order.sort((a, b) => arcs.src[a]! - arcs.src[b]! || a - b);
   const lists: number[][] = Array.from({ length: arcs.n }, () => []);
-  for (const i of order) lists[arcs.dst[i]!]!.push(arcs.src[i]!);
+  for (let i = 0; i < arcs.src.length; i++) lists[arcs.dst[i]!]!.push(arcs.src[i]!);
   return lists;
 }
 
@@ -60,8 +59,7 @@ export function pagerankOracle(arcs: OracleArcs, options: PagerankOracleOptions 
     const next = new Float64Array(n);
     const changes: number[] = [];
     for (let v = 0; v < n; v++) {
-      let sum = 0;
-      for (const u of incoming[v]!) sum += x[u]! / degree[u]!;
+      const sum = exactSumOracle(incoming[v]!.map((u) => x[u]! / degree[u]!));
       next[v] = d * (sum + danglingShare) + teleport;
       changes.push(Math.abs(next[v]! - x[v]!));
     }
