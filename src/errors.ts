@@ -58,6 +58,9 @@ export const ErrorCode = {
   CHECKPOINT_UNSUPPORTED: 'E_CHECKPOINT_UNSUPPORTED',
   CHECKPOINT_MISMATCH: 'E_CHECKPOINT_MISMATCH',
   CHECKPOINT_IO: 'E_CHECKPOINT_IO',
+  // an exact fixed-point sum (assembly/lib/fixedsum.ts) met a value outside its window
+  // (negative, NaN, infinite, below 2^-124, at or above 2) or a sum at or above 2^15
+  SUM_RANGE: 'E_SUM_RANGE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
