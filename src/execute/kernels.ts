@@ -31,6 +31,23 @@ export interface GraphKernels {
     teleport: number,
     delta: number,
   ): number;
+  // split PageRank sums (assembly/ABI.md, PageRank): rows of fixed-point limbs
+  fixedsum_row_bytes(): number;
+  fixedsum_add_rows(target: number, source: number, list: number, count: number): void;
+  fixedsum_gather_rows(source: number, list: number, count: number, target: number): void;
+  fixedsum_round(row: number): number;
+  pagerank_partial(inOffsets: number, inSources: number, contrib: number, begin: number, end: number, limbs: number): number;
+  pagerank_apply(
+    limbs: number,
+    scores: number,
+    next: number,
+    begin: number,
+    end: number,
+    damping: number,
+    danglingShare: number,
+    teleport: number,
+    delta: number,
+  ): number;
   bfs_top_down(outOffsets: number, outTargets: number, levels: number, frontier: number, frontierCount: number, next: number, level: number, stats: number): number;
   bfs_bottom_up(inOffsets: number, inSources: number, outOffsets: number, levels: number, begin: number, end: number, next: number, level: number, stats: number): number;
   sssp_round(
@@ -87,6 +104,10 @@ export function warmUpKernels(host: WasmHost): void {
     const queued = host.allocArray(Uint8Array, n);
     const stats = host.allocArray(Float64Array, 1);
     const acc = host.arena.alloc(kernels.exactsum_bytes(), 64);
+    const rows = host.arena.alloc(n * kernels.fixedsum_row_bytes(), 64);
+    const packed = host.arena.alloc(n * kernels.fixedsum_row_bytes(), 64);
+    const rowList = host.allocArray(Uint32Array, n >> 1);
+    host.view(Uint32Array, rowList, n >> 1).forEach((_, i, list) => (list[i] = 2 * i));
     // A symmetric pattern (v -> v + 2^j mod n for j < 4 and the reverse), so the same regions
     // serve as CSR and CSC.
     const offsetView = host.view(Uint32Array, offsets, n + 1);
@@ -106,6 +127,12 @@ export function warmUpKernels(host: WasmHost): void {
       kernels.pagerank_scatter(offsets, scores, contrib, 0, n, acc);
       kernels.pagerank_pull(offsets, targets, contrib, scores, next, 0, n, 0.85, 0, 0.15 / n, acc);
       kernels.exactsum_finalize(acc);
+      // the split form of the same iteration: rows of limbs in `rows`, half of them merged twice
+      kernels.pagerank_partial(offsets, targets, contrib, 0, n, rows);
+      kernels.fixedsum_gather_rows(rows, rowList, n >> 1, packed);
+      kernels.fixedsum_add_rows(rows, packed, rowList, n >> 1);
+      kernels.pagerank_apply(rows, scores, next, 0, n, 0.85, 0, 0.15 / n, acc);
+      kernels.fixedsum_round(rows);
       const levelView = host.view(Int32Array, levels, n);
       levelView.fill(-1);
       levelView[0] = 0;

@@ -6,8 +6,12 @@
  *   contrib       f64[n]   x[u] / outdeg[u], written by phase A, read by phase B
  *   dangling      exact accumulator: Σ x[u] over outdeg(u) = 0
  *   delta         exact accumulator: Σ |x'[v] - x[v]|
- * Both sums are exact and rounded once, so they do not depend on order or on a split.
+ * These two sums and each vertex's in-arc sum are exact and rounded once, so no order and no
+ * split changes a bit. The kernel poisons a sum it cannot hold exactly (a contribution outside
+ * [2^-124, 2): impossible for validated options, see assembly/kernels/pagerank.ts): the score and
+ * the L1 change become NaN and this driver throws SimulationError E_SUM_RANGE.
  */
+import { ErrorCode, SimulationError } from '../errors.js';
 import type { NeuromorphicGraph } from '../input/graph.js';
 import { graphKernels, warmUpKernels } from './kernels.js';
 import { pagerankSettings } from './options.js';
@@ -43,6 +47,7 @@ export function runPagerank(graph: NeuromorphicGraph, options: AlgorithmOptions 
       const danglingShare = kernels.exactsum_finalize(dangling) / n;
       kernels.pagerank_pull(inOffsets, inSources, contrib, scores, scores, 0, n, damping, danglingShare, teleport, delta);
       const change = kernels.exactsum_finalize(delta);
+      checkChange(change, done + 1);
       done++;
       perSuperstep.push({ ms: performance.now() - stepStarted, active: n });
       options.onProgress?.(done, iterations);
@@ -55,5 +60,15 @@ export function runPagerank(graph: NeuromorphicGraph, options: AlgorithmOptions 
     return { algorithm: 'pagerank', n, values, supersteps: done, converged, perSuperstep, wallMs: performance.now() - started };
   } finally {
     host.arena.release(mark);
+  }
+}
+
+/**
+ * The L1 change of an iteration is NaN exactly when a vertex's sum left the exact window (the
+ * kernels write NaN scores then): never return such scores as an answer.
+ */
+export function checkChange(change: number, iteration: number): void {
+  if (Number.isNaN(change)) {
+    throw new SimulationError(ErrorCode.SUM_RANGE, `pagerank: iteration ${iteration} met a contribution outside the exact-sum window (NaN scores)`, { iteration });
   }
 }
