@@ -2,7 +2,7 @@
  * Shared-memory smoke check across browser workers: two Web Workers instantiate the kernel module
  * against the page's one shared memory and each pulls PageRank over half of the graph's vertices,
  * writing into the same array; the page pulls the whole range on its own instance. The split result
- * must equal the single one bit for bit (the pull sums each vertex's in-arcs left to right, and the
+ * must equal the single one bit for bit (each vertex's in-arc sum is exact and rounded once, and the
  * L1 change goes through exact accumulators, so no split changes a bit).
  * Served transpiled to JavaScript by test/browser/server.ts; runs in the page only.
  */
