@@ -12,6 +12,9 @@ interface BareRun {
   bfsLevels: number[];
   frontierSizes: number[];
   pagerank: number[];
+  pagerankSplit: number[];
+  splitOutOfRange: number;
+  splitChange: number;
   danglingCount: number;
   danglingMass: number;
   arcsRead: number;
@@ -32,7 +35,7 @@ describe('ABI from bare WebAssembly', () => {
 
   it('imports only env.memory; every export is a function but the memory it re-exports', () => {
     expect(run.imports).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-    for (const name of ['heap_base', 'exactsum_bytes', 'pagerank_scatter', 'pagerank_pull', 'bfs_top_down', 'bfs_bottom_up', 'sssp_round', 'sssp_finalize', 'wcc_init', 'wcc_union', 'wcc_finalize']) {
+    for (const name of ['heap_base', 'exactsum_bytes', 'pagerank_scatter', 'pagerank_pull', 'bfs_top_down', 'bfs_bottom_up', 'sssp_round', 'sssp_finalize', 'wcc_init', 'wcc_union', 'wcc_finalize', 'pagerank_partial', 'pagerank_apply', 'fixedsum_row_bytes', 'fixedsum_add_rows', 'fixedsum_gather_rows', 'fixedsum_round']) {
       expect(run.exportNames).toContain(`function:${name}`);
     }
     expect(run.exportNames.filter((e) => !e.startsWith('function:'))).toEqual(['memory:memory']);
@@ -54,6 +57,12 @@ describe('ABI from bare WebAssembly', () => {
     expect(run.arcsRead).toBe(5);
     // L1 change: 0 + .10625 + .31875 + .2125
     expect(run.change).toBeCloseTo(0.6375, 15);
+  });
+
+  it('the same iteration with vertex 2\'s in-arcs split over two parts gives the same bits', () => {
+    expect(run.pagerankSplit).toEqual(run.pagerank);
+    expect(run.splitOutOfRange).toBe(0);
+    expect(run.splitChange).toBe(run.change);
   });
 
   it('WCC joins everything into component 0', () => {

@@ -59,6 +59,25 @@ const danglingMass = k.exactsum_finalize(dangling);
 const arcsRead = k.pagerank_pull(inOffsets, inSources, contrib, scores, next, 0, n, 0.85, danglingMass / n, 0.15 / n, delta);
 const change = k.exactsum_finalize(delta);
 
+// the same iteration split: in-arcs of vertex 2 dealt to two parts (a vertex-cut), per-part rows
+// of fixed-point limbs merged into part A's rows, then applied
+const rowBytes = k.fixedsum_row_bytes();
+const partA = u32s([0, 1, 2, 4, 4]); // over inSources: vertex 2 gets sources 0, 1 here ...
+const partB = u32s([0, 0, 0, 1, 1]); // ... and source 3 there
+const rowsA = alloc(rowBytes * n);
+const rowsB = alloc(rowBytes * n);
+k.pagerank_partial(partA, inSources, contrib, 0, n, rowsA);
+k.pagerank_partial(partB, u32s([3]), contrib, 0, n, rowsB);
+const mirrored = u32s([2]);
+const packed = alloc(rowBytes);
+k.fixedsum_gather_rows(rowsB, mirrored, 1, packed);
+k.fixedsum_add_rows(rowsA, packed, mirrored, 1);
+const splitNext = alloc(8 * n);
+const splitDelta = alloc(k.exactsum_bytes());
+k.exactsum_clear(splitDelta);
+const splitOutOfRange = k.pagerank_apply(rowsA, scores, splitNext, 0, n, 0.85, danglingMass / n, 0.15 / n, splitDelta);
+const splitChange = k.exactsum_finalize(splitDelta);
+
 // WCC: union all arcs, then labels in place
 const parent = alloc(4 * n);
 k.wcc_init(parent, 0, n);
@@ -72,6 +91,9 @@ console.log(
     bfsLevels,
     frontierSizes,
     pagerank: [...new Float64Array(memory.buffer, next, n)],
+    pagerankSplit: [...new Float64Array(memory.buffer, splitNext, n)],
+    splitOutOfRange,
+    splitChange,
     danglingCount,
     danglingMass,
     arcsRead,
