@@ -54,10 +54,9 @@ function randomCsc(random: Random, sourceCount: number): Csc {
 
 /** Regions in shared memory for one case; released by the caller through the arena mark. */
 function place(csc: Csc, contributions: Float64Array) {
-  const offsets = host.copyIn(csc.offsets);
-  const sources = host.allocArray(Uint32Array, Math.max(1, csc.sources.length));
-  host.view(Uint32Array, sources, csc.sources.length).set(csc.sources);
-  const contrib = host.copyIn(contributions);
+  const offsets = copyIn(csc.offsets);
+  const sources = copyIn(csc.sources);
+  const contrib = copyIn(contributions);
   return { offsets, sources, contrib };
 }
 
@@ -79,6 +78,14 @@ function oracleSums(csc: Csc, contributions: Float64Array): number[] {
     for (let i = csc.offsets[v]!; i < csc.offsets[v + 1]!; i++) values.push(contributions[csc.sources[i]!]!);
     return exactSumOracle(values);
   });
+}
+
+/** A typed array copied into the arena; its offset. */
+function copyIn(values: Uint32Array | Float64Array): number {
+  const Type = values instanceof Uint32Array ? Uint32Array : Float64Array;
+  const offset = host.allocArray(Type, Math.max(1, values.length));
+  host.view(Type, offset, values.length).set(values);
+  return offset;
 }
 
 function withArena<T>(body: () => T): T {
@@ -173,7 +180,7 @@ describe('PageRank in-arc sums are exact (issue 4)', () => {
           kernels.pagerank_partial(part.offsets, part.sources, part.contrib, 0, n, rows);
           // what a mirror sends: the rows of its vertices with in-arcs here, packed, in any order
           const touched = random.shuffle(Array.from({ length: n }, (_, v) => v).filter((v) => lists[p]![v]!.length > 0 || random.chance(0.2)));
-          const list = host.copyIn(Uint32Array.from(touched.length ? touched : [0]));
+          const list = copyIn(Uint32Array.from(touched.length ? touched : [0]));
           const packed = host.arena.alloc(Math.max(1, touched.length) * ROW, 64);
           kernels.fixedsum_gather_rows(rows, list, touched.length, packed);
           kernels.fixedsum_add_rows(merged, packed, list, touched.length);
@@ -204,7 +211,7 @@ describe('PageRank in-arc sums are exact (issue 4)', () => {
         kernels.pagerank_partial(regions.offsets, regions.sources, regions.contrib, 0, 2, rows);
         expect(kernels.fixedsum_round(rows)).toBeNaN();
         // merging a poisoned row into a good one poisons it
-        const list = host.copyIn(Uint32Array.from([1]));
+        const list = copyIn(Uint32Array.from([1]));
         kernels.fixedsum_add_rows(rows, rows, list, 1);
         expect(kernels.fixedsum_round(rows + ROW)).toBeNaN();
         const scores = host.allocArray(Float64Array, 2);
@@ -225,9 +232,9 @@ describe('PageRank in-arc sums are exact (issue 4)', () => {
         // the same arcs as two halves, merged
         const half = count / 2;
         const rows = host.arena.alloc(2 * ROW, 64);
-        const halves = host.copyIn(Uint32Array.from([0, half, count]));
+        const halves = copyIn(Uint32Array.from([0, half, count]));
         kernels.pagerank_partial(halves, regions.sources, regions.contrib, 0, 2, rows);
-        const list = host.copyIn(Uint32Array.from([0]));
+        const list = copyIn(Uint32Array.from([0]));
         kernels.fixedsum_add_rows(rows, rows + ROW, list, 1);
         if (inRange) expect(kernels.fixedsum_round(rows)).toBe(sum);
         else expect(kernels.fixedsum_round(rows)).toBeNaN();
