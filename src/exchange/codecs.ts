@@ -18,6 +18,7 @@
  *   ShuffleDeflate (7) f64/u64 raw DEFLATE of the bytes transposed into 8 planes (byte b of
  *                             every element, then byte b + 1 ...): the sign, exponent and high
  *                             mantissa bytes of similar doubles line up, which DEFLATE can use
+ *   Parts (8)        batch    a whole batch, each part with its own codec (encodePayload)
  *
  * Varints are accepted only in their shortest form and below 2^32, so every part has exactly one
  * encoding. Choice (`encodeIds`, `encodeValues`): the smallest candidate, ties to the simpler
@@ -35,6 +36,7 @@ import { deflateSync, inflateSync } from 'fflate';
 import { ErrorCode, OptionsError, TransportError } from '../errors.js';
 import { Codec } from '../generated/frame_generated.js';
 import type { KernelExports, WasmHost } from '../memory/host.js';
+import type { BatchKind, MessageBatch } from './frame.js';
 
 export { Codec };
 
@@ -81,7 +83,10 @@ export const CODEC_STATUS: Record<number, string> = {
 };
 
 export interface CompressionOptions {
-  /** value parts of at least this many raw bytes are tried with DEFLATE; default COMPRESSION_THRESHOLD */
+  /**
+   * value parts of at least this many raw bytes are tried with DEFLATE; default
+   * COMPRESSION_THRESHOLD; Infinity never tries it (links as fast as DEFLATE itself, shared memory)
+   */
   threshold?: number;
   /** DEFLATE level 1..9; default 1: the batches are small and time matters more than the last few % */
   level?: number;
@@ -119,6 +124,40 @@ function corrupt(problem: string, field: string, codec: number, extra: Record<st
 
 function refuse(problem: string, field: string): never {
   throw new TransportError(ErrorCode.TRANSPORT, `codec: cannot encode ${field}: ${problem}`, { field, problem });
+}
+
+/** Marks an absent part (a dense batch's ids) in a Parts payload. */
+const ABSENT = 0xff;
+
+/** A decoded Parts payload: the arrays of a MessageBatch (fresh, unshared). */
+export interface DecodedPayload {
+  /** null: a dense value batch (the values follow the agreed list) */
+  ids: Uint32Array | null;
+  values: ValueArray | null;
+  stepOffsets: Uint32Array | null;
+}
+
+function pushVarint(out: number[], value: number): void {
+  while (value >= 0x80) {
+    out.push((value % 0x80) | 0x80);
+    value = Math.floor(value / 0x80);
+  }
+  out.push(value);
+}
+
+/** One shortest-form LEB128 value below 2^32 of a Parts header. */
+function readVarint(bytes: Uint8Array, reader: { at: number }, field: string): number {
+  let value = 0;
+  for (let i = 0; i < 5; i++) {
+    if (reader.at >= bytes.length) corrupt('a part header ends inside a varint', field, Codec.Parts, { offset: reader.at });
+    const byte = bytes[reader.at++]!;
+    value += (byte & 0x7f) * 2 ** (7 * i);
+    if (byte < 0x80) {
+      if ((i > 0 && byte === 0) || value >= U32_LIMIT) break;
+      return value;
+    }
+  }
+  return corrupt('an overlong varint in a part header', field, Codec.Parts, { offset: reader.at });
 }
 
 /** Zero bytes of a delta varint code: each is an id right after the previous one (shortest-form
@@ -175,7 +214,7 @@ export class CompressionManager {
   constructor(kernels: KernelExports | CodecKernels, memory: WebAssembly.Memory, scratch: ScratchRegion, options: CompressionOptions = {}) {
     const threshold = options.threshold ?? COMPRESSION_THRESHOLD;
     const level = options.level ?? 1;
-    if (!Number.isSafeInteger(threshold) || threshold < 0) throw new OptionsError('threshold', 'must be a non-negative integer', threshold);
+    if (!(Number.isSafeInteger(threshold) || threshold === Infinity) || threshold < 0) throw new OptionsError('threshold', 'must be a non-negative integer or Infinity (never DEFLATE)', threshold);
     if (!Number.isInteger(level) || level < 1 || level > 9) throw new OptionsError('level', 'must be an integer in 1..9', level);
     if (!Number.isInteger(scratch.offset) || scratch.offset < 0 || scratch.offset % 8 !== 0) throw new OptionsError('scratch.offset', 'must be a non-negative multiple of 8', scratch.offset);
     if (!Number.isInteger(scratch.bytes) || scratch.bytes < CompressionManager.scratchBytes(1)) throw new OptionsError('scratch.bytes', `must be at least ${CompressionManager.scratchBytes(1)}`, scratch.bytes);
@@ -363,6 +402,118 @@ export class CompressionManager {
         return new Int32Array(this.memory.buffer, this.output, count).slice();
       }
     }
+  }
+
+  // --- whole batches (frame codec Parts) ---
+
+  /**
+   * A batch's payload as one byte string (the frame's `encoded` vector, codec Parts): its parts in
+   * a fixed order, each `u8 codec | LEB128 elements | LEB128 bytes | bytes`, an absent part one
+   * byte 0xFF. Value kinds: ids (absent when dense), then the values (limb rows: all limbs);
+   * ids: the ids; spikes: the spiking positions then the step offsets, both as i32 value parts
+   * (positions ascend only within a step). `universe` is the agreed list length.
+   */
+  encodePayload(batch: MessageBatch, universe: number): Uint8Array {
+    const sections: [EncodedPart | null, number][] = [];
+    switch (batch.kind) {
+      case 'spikes':
+        sections.push([this.encodeValues(new Int32Array(batch.ids.buffer, batch.ids.byteOffset, batch.ids.length)), batch.ids.length]);
+        sections.push([this.encodeValues(new Int32Array(batch.stepOffsets.buffer, batch.stepOffsets.byteOffset, batch.stepOffsets.length)), batch.stepOffsets.length]);
+        break;
+      case 'ids':
+        sections.push([this.encodeIds(batch.ids, universe), batch.ids.length]);
+        break;
+      default:
+        sections.push(batch.ids ? [this.encodeIds(batch.ids, universe), batch.ids.length] : [null, 0]);
+        sections.push([this.encodeValues(batch.values), batch.values.length]);
+    }
+    const header: number[] = [];
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (const [part, elements] of sections) {
+      header.length = 0;
+      if (part === null) header.push(ABSENT);
+      else {
+        header.push(part.codec);
+        pushVarint(header, elements);
+        pushVarint(header, part.bytes.length);
+      }
+      chunks.push(Uint8Array.from(header));
+      total += header.length;
+      if (part) {
+        chunks.push(part.bytes);
+        total += part.bytes.length;
+      }
+    }
+    const payload = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+      payload.set(chunk, at);
+      at += chunk.length;
+    }
+    return payload;
+  }
+
+  /**
+   * Inverse of encodePayload for a batch of `kind` with `count` elements (the frame's count) and
+   * `rowWidth` limbs per row (limbs only). Returns the batch's arrays: `ids` null for a dense
+   * value batch. Every part's element count must agree with `count`; spike step offsets must run
+   * from 0 to count without decreasing; nothing may follow the last part.
+   */
+  decodePayload(kind: BatchKind, bytes: Uint8Array, count: number, universe: number, rowWidth = 1): DecodedPayload {
+    const reader = { at: 0 };
+    const field = 'encoded';
+    const section = (name: string): { codec: number; bytes: Uint8Array; elements: number } | null => {
+      if (reader.at >= bytes.length) corrupt(`the ${name} part is missing`, field, Codec.Parts, { offset: reader.at });
+      const codec = bytes[reader.at++]!;
+      if (codec === ABSENT) return null;
+      const elements = readVarint(bytes, reader, field);
+      const length = readVarint(bytes, reader, field);
+      if (length > bytes.length - reader.at) corrupt(`the ${name} part claims ${length} bytes, ${bytes.length - reader.at} remain`, field, Codec.Parts, { offset: reader.at });
+      const part = { codec, bytes: bytes.subarray(reader.at, reader.at + length), elements };
+      reader.at += length;
+      return part;
+    };
+    const expectElements = (part: { elements: number }, expected: number, name: string): void => {
+      if (part.elements !== expected) corrupt(`the ${name} part has ${part.elements} elements, the batch ${expected}`, field, Codec.Parts);
+    };
+    let result: DecodedPayload;
+    if (kind === 'spikes') {
+      const ids = section('spike ids');
+      const steps = section('step offsets');
+      if (!ids || !steps) return corrupt('a spike batch without ids or step offsets', field, Codec.Parts);
+      expectElements(ids, count, 'spike ids');
+      if (steps.elements < 1 || steps.elements > this.maxElements) corrupt(`${steps.elements} step offsets`, field, Codec.Parts);
+      const idValues = this.decodeValues(ids.codec, ids.bytes, 'i32', count, 'ids') as Int32Array;
+      const offsets = this.decodeValues(steps.codec, steps.bytes, 'i32', steps.elements, 'stepOffsets') as Int32Array;
+      const stepOffsets = new Uint32Array(offsets.buffer, offsets.byteOffset, offsets.length);
+      if (stepOffsets[0] !== 0 || stepOffsets[stepOffsets.length - 1] !== count) corrupt(`step offsets must run from 0 to ${count}`, 'stepOffsets', steps.codec);
+      for (let s = 1; s < stepOffsets.length; s++) if (stepOffsets[s]! < stepOffsets[s - 1]!) corrupt(`step offsets decrease at ${s}`, 'stepOffsets', steps.codec);
+      const spikeIds = new Uint32Array(idValues.buffer, idValues.byteOffset, idValues.length);
+      for (let i = 0; i < count; i++) if (spikeIds[i]! >= universe) corrupt(`spike id ${spikeIds[i]} at ${i} is beyond the universe ${universe}`, 'ids', ids.codec);
+      result = { ids: spikeIds, values: null, stepOffsets };
+    } else if (kind === 'ids') {
+      const ids = section('ids');
+      if (!ids) return corrupt('an id batch without ids', field, Codec.Parts);
+      expectElements(ids, count, 'ids');
+      result = { ids: this.decodeIds(ids.codec, ids.bytes, universe, count), values: null, stepOffsets: null };
+    } else {
+      const idsPart = section('ids');
+      const valuesPart = section('values');
+      if (!valuesPart) return corrupt('a value batch without values', field, Codec.Parts);
+      const valueKind: ValueKind = kind === 'values-f64' ? 'f64' : kind === 'values-i32' ? 'i32' : 'u64';
+      const elements = kind === 'limbs-u64' ? count * rowWidth : count;
+      expectElements(valuesPart, elements, 'values');
+      let ids: Uint32Array | null = null;
+      if (idsPart) {
+        expectElements(idsPart, count, 'ids');
+        ids = this.decodeIds(idsPart.codec, idsPart.bytes, universe, count);
+        if (ids.length !== count) corrupt(`${ids.length} ids, the batch has ${count}`, 'ids', idsPart.codec);
+      } else if (count !== universe) corrupt(`a dense batch of ${count} values for a list of ${universe}`, field, Codec.Parts);
+      result = { ids, values: this.decodeValues(valuesPart.codec, valuesPart.bytes, valueKind, elements), stepOffsets: null };
+    }
+    if (reader.at !== bytes.length) corrupt(`${bytes.length - reader.at} bytes after the last part`, field, Codec.Parts, { offset: reader.at });
+    return result;
   }
 
   // --- internals ---

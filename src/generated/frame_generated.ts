@@ -77,7 +77,13 @@ export enum Codec {
   /**
    * The raw bytes transposed into byte planes (byte b of every element together), raw DEFLATE.
    */
-  ShuffleDeflate = 7
+  ShuffleDeflate = 7,
+
+  /**
+   * A whole batch: its parts (ids, values, step offsets), each with one of the codecs above
+   * (CompressionManager.encodePayload draws the layout). The one codec a Batch's `codec` takes.
+   */
+  Parts = 8
 }
 
 export class Batch {

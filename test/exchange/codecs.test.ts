@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createHostSync, type WasmHost } from '../../src/index.js';
 import { ErrorCode, OptionsError, TransportError } from '../../src/errors.js';
 import { Codec, CompressionManager, COMPRESSION_THRESHOLD, type ValueArray } from '../../src/exchange/codecs.js';
+import type { MessageBatch } from '../../src/exchange/frame.js';
 import { Random } from '../helpers/random.js';
 
 // --- the reference: plain TypeScript from the format table in codecs.ts ---
@@ -497,5 +498,70 @@ describe('hostile input', () => {
     expect(small.maxElements).toBeGreaterThanOrEqual(100);
     expect(() => small.encodeIds(new Uint32Array(small.maxElements + 1).map((_, i) => i), 10 ** 6)).toThrow(OptionsError);
     expect(() => small.decodeIds(Codec.DeltaVarint, new Uint8Array(0), 10 ** 6)).toThrow(OptionsError);
+  });
+});
+
+describe('whole batches (codec Parts)', () => {
+  const random = new Random(0x9a27);
+  const universe = 5000;
+  const sparse = Uint32Array.from(drawIds(random, universe, 'sparse'));
+  const route = { sourcePartition: 1, destinationPartition: 2 };
+  const spikeIds: number[] = [];
+  const stepOffsets = [0];
+  for (let step = 0; step < 15; step++) {
+    spikeIds.push(...drawIds(random, universe, 'sparse').slice(0, random.int(0, 40)));
+    stepOffsets.push(spikeIds.length);
+  }
+  const batches: MessageBatch[] = [
+    { ...route, kind: 'values-f64', values: Float64Array.from({ length: universe }, () => random.float() / universe) },
+    { ...route, kind: 'values-f64', values: Float64Array.from(sparse, () => random.float()), ids: sparse },
+    { ...route, kind: 'values-i32', values: Int32Array.from(sparse, (id) => id >> 6), ids: sparse },
+    { ...route, kind: 'values-i32', values: new Int32Array(universe).fill(3) },
+    { ...route, kind: 'limbs-u64', rowWidth: 3, values: BigUint64Array.from({ length: 3 * sparse.length }, (_, i) => BigInt(i % 3 === 2 ? 0 : random.u32())), ids: sparse },
+    { ...route, kind: 'ids', ids: sparse },
+    { ...route, kind: 'ids', ids: new Uint32Array(0) },
+    { ...route, kind: 'spikes', ids: Uint32Array.from(spikeIds), stepOffsets: Uint32Array.from(stepOffsets) },
+  ];
+  const hex = (array: ArrayBufferView | null | undefined) => (array ? Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('hex') : null);
+  const countOf = (batch: MessageBatch) => (batch.kind === 'limbs-u64' ? batch.values.length / batch.rowWidth : 'values' in batch ? batch.values.length : batch.ids.length);
+  const rowWidthOf = (batch: MessageBatch) => (batch.kind === 'limbs-u64' ? batch.rowWidth : 1);
+
+  it('every kind round-trips bit for bit; a payload is never more than its headers above the raw arrays', () => {
+    for (const batch of batches) {
+      const payload = manager.encodePayload(batch, universe);
+      const decoded = manager.decodePayload(batch.kind, payload, countOf(batch), universe, rowWidthOf(batch));
+      expect(hex(decoded.ids), batch.kind).toBe(batch.kind === 'ids' || batch.kind === 'spikes' || batch.ids ? hex(batch.ids) : null);
+      expect(hex(decoded.values)).toBe('values' in batch ? hex(batch.values) : null);
+      expect(hex(decoded.stepOffsets)).toBe(batch.kind === 'spikes' ? hex(batch.stepOffsets) : null);
+      const raw = (batch.ids?.byteLength ?? 0) + ('values' in batch ? batch.values.byteLength : 0) + (batch.kind === 'spikes' ? batch.stepOffsets.byteLength : 0);
+      // two parts, each at most 1 + 5 + 5 header bytes
+      expect(payload.length).toBeLessThanOrEqual(raw + 22);
+    }
+    // 5000 equal values: one run; sparse ids with small values: well under a third of raw
+    expect(manager.encodePayload(batches[3]!, universe).length).toBeLessThan(12);
+    expect(manager.encodePayload(batches[2]!, universe).length).toBeLessThan((sparse.byteLength * 2) / 3);
+  });
+
+  it('damaged payloads: the same arrays or E_CODEC_CORRUPT, never another exception', () => {
+    const damageRandom = new Random(0x5eed);
+    let rejected = 0;
+    for (let trial = 0; trial < 800; trial++) {
+      const batch = damageRandom.pick(batches);
+      const payload = Array.from(manager.encodePayload(batch, universe));
+      const mode = damageRandom.int(0, 3);
+      if (mode === 0) payload.length = damageRandom.int(0, payload.length - 1);
+      else if (mode === 1) payload[damageRandom.int(0, Math.min(12, payload.length - 1))]! ^= 1 << damageRandom.int(0, 7);
+      else if (mode === 2) payload[damageRandom.int(0, payload.length - 1)]! ^= 1 << damageRandom.int(0, 7);
+      else payload.push(damageRandom.int(0, 255));
+      try {
+        const decoded = manager.decodePayload(batch.kind, Uint8Array.from(payload), countOf(batch), universe, rowWidthOf(batch));
+        if (decoded.ids) expect(decoded.ids.length).toBe(countOf(batch));
+      } catch (error) {
+        expect(error).toBeInstanceOf(TransportError);
+        expect((error as TransportError).code).toBe(ErrorCode.CODEC_CORRUPT);
+        rejected++;
+      }
+    }
+    expect(rejected).toBeGreaterThan(400);
   });
 });
