@@ -17,7 +17,8 @@
  *   Deflate (6)      values   raw DEFLATE (RFC 1951) of the raw bytes
  *   ShuffleDeflate (7) f64/u64 raw DEFLATE of the bytes transposed into 8 planes (byte b of
  *                             every element, then byte b + 1 ...): the sign, exponent and high
- *                             mantissa bytes of similar doubles line up, which DEFLATE can use
+ *                             mantissa bytes of similar doubles line up (on PageRank contributions
+ *                             it lost to plain DEFLATE: sent only when asked for)
  *   Parts (8)        batch    a whole batch, each part with its own codec (encodePayload)
  *
  * Varints are accepted only in their shortest form and below 2^32, so every part has exactly one
@@ -41,11 +42,16 @@ import type { BatchKind, MessageBatch } from './frame.js';
 export { Codec };
 
 /**
- * Value parts of fewer raw bytes are never DEFLATEd. Measured on this machine (report of issue 5):
- * below about 2 KiB of PageRank contributions DEFLATE saved under 15% at a cost of ~40 µs per
- * batch, more than the time the saved bytes take on a 1 Gbit/s link.
+ * Value parts of fewer raw bytes are never DEFLATEd. Measured on this (loaded, 2-core) machine
+ * with fflate level 1 on PageRank contribution batches (send-list samples after 20 iterations):
+ * raw / DEFLATE 256 B: 1.02 (larger), 1 KiB: 0.93, 2 KiB: 0.87, 4 KiB: 0.84, 32 KiB: 0.73,
+ * 288 KiB: 0.59 on email_enron; 0.54-0.58 at every size on R-MAT scale 17 (many vertices share
+ * a degree and a score, so whole doubles repeat). Below 4 KiB the saving is small and the fixed
+ * cost (~40-150 µs a batch) dominates. DEFLATE runs at ~30-40 MB/s here, inflate ~100 MB/s: it
+ * saves time only on links slower than about (1 - ratio) × that, ~15 MB/s; on shared memory or
+ * faster links construct the manager with `threshold: Infinity`.
  */
-export const COMPRESSION_THRESHOLD = 2048;
+export const COMPRESSION_THRESHOLD = 4096;
 
 /** One encoded batch part. */
 export interface EncodedPart {
@@ -316,8 +322,8 @@ export class CompressionManager {
 
   /**
    * Encode a value part. i32: the smallest of raw, zigzag varint and run lengths (and DEFLATE at
-   * or above the threshold); f64 and u64 limbs: raw, or byte-shuffled DEFLATE at or above the
-   * threshold when it is smaller.
+   * or above the threshold); f64 and u64 limbs: raw, or DEFLATE at or above the threshold when it
+   * is smaller (ShuffleDeflate only when asked for, with encodeValuesAs).
    */
   encodeValues(values: ValueArray): EncodedPart {
     const count = this.checkValues(values);
@@ -334,7 +340,9 @@ export class CompressionManager {
         if (candidate.bytes.length < best.bytes.length) best = candidate;
       }
     } else if (raw >= this.threshold) {
-      const candidate = this.encodeValuesAs(Codec.ShuffleDeflate, values);
+      // Plain DEFLATE, not the shuffled form: on PageRank contributions whole doubles repeat, and
+      // LZ77 matches them (0.55 vs 0.68 of raw on R-MAT, 0.59 vs 0.72 on email_enron).
+      const candidate = this.encodeValuesAs(Codec.Deflate, values);
       if (candidate.bytes.length < best.bytes.length) best = candidate;
     }
     return best;
