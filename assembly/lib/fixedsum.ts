@@ -1,8 +1,9 @@
 // Exact sums of small non-negative float64 values in a 192-bit fixed-point row, rounded once.
 // Returns: rows of three u64 limbs that add associatively; the float64 nearest (ties to even) to
 //   a row's exact value.
-// Method: each value is split at fixed bit positions into carry-save columns kept in locals
-//   (no carries per addition), folded into the row every FIXEDSUM_CHUNK additions.
+// Method: each value is split at fixed bit positions into two integer parts summed in locals
+//   without carries (fast path: by float rounding, two SIMD lanes; general path: by shifts into
+//   carry-save columns), folded into the row every FIXEDSUM_CHUNK additions.
 // Requires: values +-0 or in [2^-124, 2); sums below 2^15; anything else poisons the row (NaN).
 // Cite: the long accumulator of U. Kulisch, "Computer Arithmetic and Validity" (2008), narrowed.
 //
@@ -20,12 +21,12 @@
 // sums < 2^15 (14 binades of margin) and bit 191 free, so two valid rows add without wrapping:
 // a merge can never lose the poison of an out-of-range sum.
 //
-// Columns. A value with biased exponent E and 53-bit mantissa m is m * 2^p units, p = E - 899.
+// Columns (general path). A value with biased exponent E and 53-bit mantissa m is m * 2^p units, p = E - 899.
 // Its exponent picks a band of 52 binades; within the band, s = p - base < 52 and
 //   m << s = lo + hi * 2^52, lo = (m << s) mod 2^52, hi = m >> (52 - s) < 2^52
 // go into two u64 columns 52 bits apart. Each addition puts < 2^52 into a column, so 2^11
 // additions cannot overflow one. Bands and the columns (weights in units) they feed:
-//   band A  E in [972, 1023]  (values [2^-51, 2))      lo -> C73,  hi -> C125   (the fast path)
+//   band A  E in [972, 1023]  (values [2^-51, 2))      lo -> C73,  hi -> C125   (also the fast path)
 //   band B  E in [920, 971]   (values [2^-103, 2^-51)) lo -> C21,  hi -> C73
 //   band C  E in [899, 919]   (values [2^-124, 2^-103)) lo -> C0,  hi -> C52
 // Column sums fold into the row with carries: C0 + C21 2^21 + C52 2^52 + C73 2^73 + C125 2^125.
@@ -187,6 +188,8 @@ const W_BITS: u64 = 0x3cc8_0000_0000_0000; // bits of 1.5 * 2^-51
 const ONE_HIGH_WORD: i32 = 0x3ff0_0000; // high 32 bits of 1.0
 const LEAST_HIGH_WORD: i32 = 0x3cc0_0000; // high 32 bits of 2^-51
 const TWO_HIGH_WORD: i32 = 0x4000_0000; // high 32 bits of 2.0
+const WINDOW_LOW: u64 = 0x3830_0000_0000_0000; // bits of 2^-124 (biased exponent 899)
+const WINDOW_RANGE: u64 = 0x4000_0000_0000_0000 - WINDOW_LOW; // up to 2.0, excluded
 /** Fast-path sums at or above 2^15 (2^118 units of 2^-103, H >= 2^54) go the general way. */
 const FAST_LIMIT_HIGH: u64 = 0x0040_0000_0000_0000;
 
@@ -219,6 +222,19 @@ const FAST_LIMIT_HIGH: u64 = 0x0040_0000_0000_0000;
  * rare). Integer additions are exact, so the order of the values never matters.
  */
 @inline export function fixedsumIndexed(indices: usize, values: usize, first: u32, last: u32, row: usize, toRow: bool): f64 {
+  if (!toRow && last - first <= 2) {
+    // One or two values in the window: IEEE addition already is the exact sum rounded once.
+    // (A third of R-MAT's vertices with in-arcs have one or two.)
+    if (last == first) return 0.0;
+    const at = indices + (<usize>first << 2);
+    const a = load<f64>(values + (<usize>load<u32>(at) << 3));
+    if (reinterpret<u64>(a) - WINDOW_LOW < WINDOW_RANGE) {
+      if (last - first == 1) return a;
+      const b = load<f64>(values + (<usize>load<u32>(at, 4) << 3));
+      if (reinterpret<u64>(b) - WINDOW_LOW < WINDOW_RANGE) return a + b;
+    }
+    return fixedsumIndexedGeneral(indices, values, first, last, row, toRow);
+  }
   // the sum so far in units of 2^-103, 128 bits: high 2^64 + low
   let high: u64 = 0;
   let low: u64 = 0;

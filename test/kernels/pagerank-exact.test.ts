@@ -207,6 +207,12 @@ describe('PageRank in-arc sums are exact (issue 4)', () => {
         const sums = pullSums(csc, regions);
         expect(sums[0], `${value}`).toBeNaN();
         expect(sums[1]).toBe(0.25 + 2 * 2 ** -30);
+        // one and two in-arcs take a shortcut (IEEE addition is exact then): same verdict
+        const small: Csc = { n: 3, offsets: Uint32Array.from([0, 1, 3, 5]), sources: Uint32Array.from([1, 0, 1, 1, 2]) };
+        const smallSums = pullSums(small, place(small, contributions));
+        expect(smallSums[0], `${value} alone`).toBeNaN();
+        expect(smallSums[1], `0.25 + ${value}`).toBeNaN();
+        expect(smallSums[2], `${value} + 2^-30`).toBeNaN();
         const rows = host.arena.alloc(2 * ROW, 64);
         kernels.pagerank_partial(regions.offsets, regions.sources, regions.contrib, 0, 2, rows);
         expect(kernels.fixedsum_round(rows)).toBeNaN();
