@@ -259,8 +259,8 @@ export async function run(options: StageOptions): Promise<StageResult> {
     medianSuperstepMs: { wasm: wasmMs, typescript: tsMs, c: cMs },
     // each round's median superstep in ms: wasm, TypeScript and C ran back to back in a round
     rounds,
-    c: { note: cNote, maxDifferenceFromWasm: cAgreement, convention: 'pull over CSC, plain double sums for dangling mass and L1 change' },
-    typescript: { maxDifferenceFromWasm: tsAgreement, convention: 'pull over CSC, plain double sums for dangling mass and L1 change' },
+    c: { note: cNote, maxDifferenceFromWasm: cAgreement, convention: 'pull over CSC, plain double sums (left to right) for in-arc sums, dangling mass and L1 change; the kernel sums all three exactly' },
+    typescript: { maxDifferenceFromWasm: tsAgreement, convention: 'pull over CSC, plain double sums (left to right) for in-arc sums, dangling mass and L1 change; the kernel sums all three exactly' },
     graphology: {
       graph: { scale: graphologyScale, n: small.n, m: small.m },
       package: 'graphology 0.26 + graphology-metrics 2.4 centrality/pagerank (MultiDirectedGraph, getEdgeWeight null)',
