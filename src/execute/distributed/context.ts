@@ -55,6 +55,7 @@ export interface RunSetup {
   /** the control block (control.ts) */
   control: number;
   barrierTimeoutMs: number;
+  /** microseconds to spin at a barrier before sleeping (0: sleep at once) */
   spin: number;
   mailboxes: MailboxDirectory;
   reductions: number;

@@ -54,6 +54,10 @@ export class Barrier {
   private readonly words: Int32Array;
   /** milliseconds spent waiting, since the last `takeWait` */
   private waited = 0;
+  /** microseconds the next wait may spin (adaptive, at most `spin`) */
+  private spinBudget: number;
+  /** waits that slept without spinning (to retry spinning now and then) */
+  private sleeps = 0;
 
   constructor(
     memory: WebAssembly.Memory,
@@ -62,10 +66,11 @@ export class Barrier {
     private readonly worker: number,
     /** a worker missing for this long is declared lost */
     private readonly timeoutMs: number,
-    /** busy-wait iterations before sleeping: worth it only when every worker has a core */
+    /** microseconds to busy-wait before sleeping: worth it only when every worker has a core */
     private readonly spin: number,
   ) {
     this.words = new Int32Array(memory.buffer, offset, controlWords(workers));
+    this.spinBudget = spin;
   }
 
   /** Wait until every worker has arrived; throws WorkerLostError naming the missing worker after the timeout. */
@@ -82,11 +87,26 @@ export class Barrier {
       this.waited += performance.now() - started;
       return;
     }
-    for (let i = 0; i < this.spin; i++) {
-      if (Atomics.load(words, CONTROL_GENERATION) !== generation) {
-        this.waited += performance.now() - started;
-        return;
+    // Spin first (only when every worker has a core: this.spin > 0): a sleeping waiter takes tens
+    // to hundreds of microseconds to be woken, more than a whole superstep of a small spiking
+    // network; the clock is read every 64 loads to keep the loop tight.
+    // The budget adapts: a spin that had to give up halves it (on a machine whose cores are busy
+    // elsewhere, spinning only delays the worker we wait for), a spin that caught the release
+    // doubles it back, up to this.spin.
+    if (this.spinBudget >= 1) {
+      const spinUntil = started + this.spinBudget / 1000;
+      for (let i = 1; ; i++) {
+        if (Atomics.load(words, CONTROL_GENERATION) !== generation) {
+          this.spinBudget = Math.min(this.spin, this.spinBudget * 2);
+          this.waited += performance.now() - started;
+          return;
+        }
+        if ((i & 63) === 0 && performance.now() >= spinUntil) break;
       }
+      this.spinBudget /= 2;
+    } else if (this.spin > 0 && ++this.sleeps % 64 === 0) {
+      // now and then, try spinning again: the machine may have quietened
+      this.spinBudget = this.spin / 16;
     }
     const deadline = started + this.timeoutMs;
     while (Atomics.load(words, CONTROL_GENERATION) === generation) {

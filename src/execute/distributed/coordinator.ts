@@ -78,6 +78,12 @@ export const DEFAULT_BARRIER_TIMEOUT_MS = 60_000;
  * mailboxes grow with the pairs of partitions that share vertices.
  */
 export const MAX_WORKERS = 256;
+/**
+ * How long a worker busy-waits at a barrier before it sleeps, when every worker has a core. Long
+ * enough to cover the spread between workers of a short superstep (a LIF step of a few thousand
+ * neurons takes ~10 µs), short enough that a long wait sleeps and leaves its core to others.
+ */
+const BARRIER_SPIN_MICROSECONDS = 300;
 /** After a failure, how long the other workers get to leave before their threads are terminated. */
 const TEARDOWN_GRACE_MS = 2_000;
 
@@ -207,7 +213,7 @@ export class DistributedAlgorithmCoordinator {
         part,
         control,
         barrierTimeoutMs: timeout,
-        spin: workers <= hardware ? 20_000 : 0,
+        spin: workers <= hardware ? BARRIER_SPIN_MICROSECONDS : 0,
         mailboxes,
         reductions,
         regions: regions[p]!,

@@ -100,7 +100,8 @@ export const lifProgram: Program = {
         ringRows: settings.ringRows as number,
         params,
         sharedParams: settings.sharedParams as boolean,
-        globalIds: part.localToGlobal,
+        // identity ids (one partition holding everything) take the kernel's faster NOISE loop
+        globalIds: isIdentity(host.view(Uint32Array, part.localToGlobal, part.n)) ? 0 : part.localToGlobal,
       },
       BigInt(settings.seed as string),
     );
@@ -209,6 +210,11 @@ export const lifProgram: Program = {
     return { events };
   },
 };
+
+function isIdentity(ids: Uint32Array): boolean {
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== i) return false;
+  return true;
+}
 
 interface LifKernels {
   lif_run(control: number, firstStep: number, maxSteps: number): number;
