@@ -643,7 +643,25 @@ export interface NeOptions extends VertexCutOptions {
    * for arc imbalances up to 7% and the same replication.
    */
   vertexLoad?: number;
+  /** the paper's NE alone, without the fringe hold-back and the refinement (default false; for comparisons) */
+  plain?: boolean;
 }
+
+/**
+ * Fringe degree = ⌊(mean degree 2m/n) / NE_FRINGE_RATIO⌋, at most NE_FRINGE_MAX. Measured (seed 1,
+ * worst of k = 8, 16, % below random hashing): R-MAT 18 (mean 32) with fringe 0 / 1 / 3 / 4 / 5 / 8:
+ * 59.7 / 59.9 / 60.0 / 60.2 / 60.3 / 59.2 (at 8 the held-back arcs no longer fit the cap where
+ * their neighbours are). Sparse graphs (email-Enron, mean 20; pgp, mean 9) lose from fringe ≥ 2,
+ * hence a ratio rather than a constant.
+ */
+const NE_FRINGE_RATIO = 6;
+const NE_FRINGE_MAX = 5;
+/** Weight of the load term when placing a fringe vertex: a part at the cap costs this many copies (measured: 1 and 3 alike). */
+const NE_FRINGE_BALANCE = 1;
+/** Passes of `removeCopies` (the second one finds a few moves, a third none on the fixtures). */
+const NE_REFINE_PASSES = 2;
+/** `removeCopies` keeps a byte per (vertex, part); above this many it is skipped rather than risk memory. */
+const MAX_REFINE_COUNTS = 1 << 28;
 
 /**
  * Neighbourhood expansion (Zhang, Wu, Zhou, Yu, Sun, "Graph Edge Partitioning via Neighborhood
@@ -655,6 +673,16 @@ export interface NeOptions extends VertexCutOptions {
  * takes what is left. When S runs dry (a component is used up) a new seed comes from a seeded
  * random vertex order. Each vertex joins S once per part that holds a copy of it, so the work is
  * O(RF · m + m log n).
+ *
+ * Two additions to the paper when arcs alone are balanced (vertexLoad 0), both measured on R-MAT
+ * 18 at k = 8, where plain NE was 59.7% below random hashing (bench/results/replication.json):
+ * - Fringe vertices (degree ≤ `fringeDegree`, see NE_FRINGE_*) keep their arcs to non-fringe
+ *   vertices out of the expansion. Expanded, they are cored first (smallest keys) and drag their
+ *   higher-degree neighbours into every part's boundary; the leftovers of those neighbours then
+ *   fill the last part. Held back, each fringe vertex goes whole, after the expansion, to the part
+ *   already holding most of its neighbours (`placeFringe`), which costs no copy where they all are.
+ * - A refinement pass (`removeCopies`) deletes a vertex's copy on a part when every arc it has
+ *   there can move, within the cap, to parts where the move adds fewer copies than it removes.
  */
 export function neVertexCut(graph: ArcTopology, options: NeOptions): PartitionAssignment {
   const { k } = options;
@@ -704,6 +732,28 @@ export function neVertexCut(graph: ArcTopology, options: NeOptions): PartitionAs
   for (let v = 0; v < n; v++) if (remaining[v]! > 0) uncovered++;
   const capacity = Math.max(Math.ceil((m + vertexLoad * uncovered) / k), Math.floor(((1 + slack) * (m + vertexLoad * uncovered)) / k));
   let unassigned = m;
+
+  // fringe arcs (exactly one end of degree ≤ fringeDegree) stay out of the expansion: owner -2
+  // (arcs balanced alone only: with vertexLoad the moved copies would unbalance first copies, measured
+  // up to 12% on arcs + masters for R-MAT 18 at k = 16)
+  const refine = vertexLoad === 0 && k > 1 && options.plain !== true;
+  const fringeDegree = refine ? Math.min(NE_FRINGE_MAX, Math.floor((2 * m) / Math.max(1, n) / NE_FRINGE_RATIO)) : 0;
+  let fringeArcs = 0;
+  if (fringeDegree > 0) {
+    for (let a = 0; a < m; a++) {
+      const u = sources[a]!;
+      const v = targets[a]!;
+      if (u !== v && (degreeOf(incidenceOffsets, u) <= fringeDegree) !== (degreeOf(incidenceOffsets, v) <= fringeDegree)) {
+        arcOwner[a] = -2;
+        remaining[u]!--;
+        remaining[v]!--;
+        fringeArcs++;
+      }
+    }
+    unassigned -= fringeArcs;
+  }
+  // partLoads[p]: what part p holds under the balanced load (arcs + vertexLoad per first copy)
+  const partLoads = new Float64Array(k);
 
   for (let p = 0; p < k - 1 && unassigned > 0; p++) {
     const stamp = p + 1;
@@ -772,8 +822,219 @@ export function neVertexCut(graph: ArcTopology, options: NeOptions): PartitionAs
         if (inBoundary[other] !== stamp) join(other);
       }
     }
+    partLoads[p] = load;
   }
   // the last part takes every arc left
-  for (let a = 0; a < m; a++) if (arcOwner[a] === -1) arcOwner[a] = k - 1;
+  for (let a = 0; a < m; a++) {
+    if (arcOwner[a] !== -1) continue;
+    arcOwner[a] = k - 1;
+    partLoads[k - 1]!++;
+    const u = sources[a]!;
+    const v = targets[a]!;
+    if (!covered[u]) { covered[u] = 1; partLoads[k - 1]! += vertexLoad; }
+    if (!covered[v]) { covered[v] = 1; partLoads[k - 1]! += vertexLoad; }
+  }
+  const topology: NeTopology = { n, k, sources, targets, incidenceOffsets, incidence };
+  if (fringeArcs > 0) placeFringe(topology, fringeDegree, arcOwner, partLoads, covered, vertexLoad, capacity);
+  if (refine) removeCopies(topology, arcOwner, capacity);
   return vertexCutResult(graph, arcOwner, k, seed, options.masters);
+}
+
+function degreeOf(incidenceOffsets: Uint32Array, v: number): number {
+  return incidenceOffsets[v + 1]! - incidenceOffsets[v]!;
+}
+
+/** What NE's helpers share: the arcs' ends and every vertex's incident arcs (out-arcs, then in-arcs). */
+interface NeTopology {
+  n: number;
+  k: number;
+  sources: Uint32Array;
+  targets: Uint32Array;
+  incidenceOffsets: Uint32Array;
+  incidence: Uint32Array;
+}
+
+/**
+ * Each fringe vertex w (id order) takes its held-back arcs (owner −2) to one part: the one holding
+ * most of w's other ends and w itself, less NE_FRINGE_BALANCE × (load − least load) / (cap − least
+ * load + 1), among the parts where they fit under the cap (none fits: the least loaded). Its
+ * neighbours' copies there cost nothing more; each one missing costs a copy.
+ */
+function placeFringe(topology: NeTopology, fringeDegree: number, arcOwner: Int32Array, partLoads: Float64Array, covered: Uint8Array, vertexLoad: number, capacity: number): void {
+  const { n, k, sources, targets, incidenceOffsets, incidence } = topology;
+  const words = (k + 31) >>> 5;
+  // present[v * words + (p >> 5)] bit (p & 31): part p holds an arc of v
+  const present = new Uint32Array(n * words);
+  for (let a = 0; a < arcOwner.length; a++) {
+    const p = arcOwner[a]!;
+    if (p < 0) continue;
+    present[sources[a]! * words + (p >> 5)]! |= 1 << (p & 31);
+    present[targets[a]! * words + (p >> 5)]! |= 1 << (p & 31);
+  }
+  const score = new Float64Array(k);
+  const tally = (v: number): void => {
+    const base = v * words;
+    for (let p = 0; p < k; p++) if ((present[base + (p >> 5)]! & (1 << (p & 31))) !== 0) score[p]!++;
+  };
+  for (let w = 0; w < n; w++) {
+    const degree = degreeOf(incidenceOffsets, w);
+    if (degree === 0 || degree > fringeDegree) continue;
+    score.fill(0);
+    tally(w);
+    let held = 0;
+    // first copies placed with w (w, and neighbours whose every arc was held back), each vertexLoad
+    let firsts = covered[w] ? 0 : 1;
+    const end = incidenceOffsets[w + 1]!;
+    for (let i = incidenceOffsets[w]!; i < end; i++) {
+      const a = incidence[i]!;
+      if (arcOwner[a] !== -2) continue;
+      held++;
+      const other = sources[a] === w ? targets[a]! : sources[a]!;
+      if (!covered[other]) {
+        covered[other] = 1;
+        firsts++;
+      }
+      tally(other);
+    }
+    if (held === 0) continue;
+    const cost = held + firsts * vertexLoad;
+    let least = Infinity;
+    for (let p = 0; p < k; p++) least = Math.min(least, partLoads[p]!);
+    const spread = capacity - least + 1;
+    let best = -1;
+    for (let p = 0; p < k; p++) {
+      if (partLoads[p]! + cost > capacity) continue;
+      score[p]! -= (NE_FRINGE_BALANCE * (partLoads[p]! - least)) / spread;
+      if (best < 0 || score[p]! > score[best]! || (score[p] === score[best] && partLoads[p]! < partLoads[best]!)) best = p;
+    }
+    if (best < 0) for (let p = 0; p < k; p++) if (best < 0 || partLoads[p]! < partLoads[best]!) best = p;
+    partLoads[best]! += cost;
+    covered[w] = 1;
+    const bit = 1 << (best & 31);
+    present[w * words + (best >> 5)]! |= bit;
+    for (let i = incidenceOffsets[w]!; i < end; i++) {
+      const a = incidence[i]!;
+      if (arcOwner[a] !== -2) continue;
+      arcOwner[a] = best;
+      present[(sources[a] === w ? targets[a]! : sources[a]!) * words + (best >> 5)]! |= bit;
+    }
+  }
+}
+
+/**
+ * Local refinement: for each vertex v (id order) and part q holding v, v's copy on q goes if its
+ * arcs there can move, with no part above `capacity` arcs, at fewer copies added than removed:
+ * (a) each arc to a part already holding v, the one adding the fewest copies of the other end;
+ * failing that, (b) all of them to one part. Copies are counted per (vertex, part) in a byte that
+ * saturates at 255 (a saturated count is never decremented, so such a copy is never thought free:
+ * the estimate only errs towards not moving). Every accepted move lowers the copy count, so the
+ * replication never rises; NE_REFINE_PASSES passes of O(RF · m · k) at most.
+ */
+function removeCopies(topology: NeTopology, arcOwner: Int32Array, capacity: number): void {
+  const { n, k, sources, targets, incidenceOffsets, incidence } = topology;
+  const m = arcOwner.length;
+  if (k < 2 || n * k > MAX_REFINE_COUNTS) return;
+  const counts = new Uint8Array(n * k);
+  const loads = new Float64Array(k);
+  const bump = (x: number): void => {
+    if (counts[x]! < 255) counts[x]!++;
+  };
+  const drop = (x: number): void => {
+    if (counts[x]! < 255) counts[x]!--;
+  };
+  for (let a = 0; a < m; a++) {
+    const p = arcOwner[a]!;
+    loads[p]!++;
+    bump(sources[a]! * k + p);
+    if (targets[a] !== sources[a]) bump(targets[a]! * k + p);
+  }
+  const pending = new Float64Array(k);
+  const costs = new Float64Array(k);
+  const planArcs: number[] = [];
+  const planParts: number[] = [];
+  for (let pass = 0; pass < NE_REFINE_PASSES; pass++) {
+    let removed = 0;
+    for (let v = 0; v < n; v++) {
+      const base = v * k;
+      const begin = incidenceOffsets[v]!;
+      const end = incidenceOffsets[v + 1]!;
+      for (let q = 0; q < k && end > begin; q++) {
+        const held = counts[base + q]!;
+        if (held === 0 || held === 255) continue;
+        // (a) arc by arc to parts holding v; cost = copies added − copies removed, v's own −1 included
+        let cost = -1;
+        let feasible = true;
+        planArcs.length = 0;
+        planParts.length = 0;
+        for (let i = begin; i < end; i++) {
+          const a = incidence[i]!;
+          if (arcOwner[a] !== q) continue;
+          const w = sources[a] === v ? targets[a]! : sources[a]!;
+          if (w === v) { feasible = false; break; }
+          const wBase = w * k;
+          const release = counts[wBase + q] === 1 ? 1 : 0;
+          let best = -1;
+          let bestCost = 2;
+          for (let p = 0; p < k; p++) {
+            if (p === q || counts[base + p] === 0 || loads[p]! + pending[p]! + 1 > capacity) continue;
+            const c = (counts[wBase + p] === 0 ? 1 : 0) - release;
+            if (c < bestCost || (c === bestCost && loads[p]! + pending[p]! < loads[best]! + pending[best]!)) {
+              best = p;
+              bestCost = c;
+            }
+          }
+          if (best < 0) { feasible = false; break; }
+          cost += bestCost;
+          pending[best]!++;
+          planArcs.push(a);
+          planParts.push(best);
+        }
+        for (const p of planParts) pending[p] = 0;
+        if (!feasible || cost >= 0) {
+          // (b) every arc of v on q to one part p
+          costs.fill(0);
+          planArcs.length = 0;
+          let loop = false;
+          for (let i = begin; i < end; i++) {
+            const a = incidence[i]!;
+            if (arcOwner[a] !== q) continue;
+            const w = sources[a] === v ? targets[a]! : sources[a]!;
+            if (w === v) { loop = true; break; }
+            planArcs.push(a);
+            const wBase = w * k;
+            const release = counts[wBase + q] === 1 ? 1 : 0;
+            for (let p = 0; p < k; p++) costs[p]! += (counts[wBase + p] === 0 ? 1 : 0) - release;
+          }
+          if (loop) continue;
+          let best = -1;
+          let bestCost = 0;
+          for (let p = 0; p < k; p++) {
+            if (p === q || loads[p]! + planArcs.length > capacity) continue;
+            const c = costs[p]! + (counts[base + p] === 0 ? 1 : 0) - 1;
+            if (c < bestCost || (c === bestCost && best >= 0 && loads[p]! < loads[best]!)) {
+              best = p;
+              bestCost = c;
+            }
+          }
+          if (best < 0) continue;
+          planParts.length = 0;
+          for (let j = 0; j < planArcs.length; j++) planParts.push(best);
+        }
+        for (let j = 0; j < planArcs.length; j++) {
+          const a = planArcs[j]!;
+          const p = planParts[j]!;
+          const w = sources[a] === v ? targets[a]! : sources[a]!;
+          arcOwner[a] = p;
+          loads[q]!--;
+          loads[p]!++;
+          drop(base + q);
+          drop(w * k + q);
+          bump(base + p);
+          bump(w * k + p);
+        }
+        removed++;
+      }
+    }
+    if (removed === 0) break;
+  }
 }
