@@ -648,11 +648,11 @@ export interface NeOptions extends VertexCutOptions {
 }
 
 /**
- * Fringe degree = ⌊(mean degree 2m/n) / NE_FRINGE_RATIO⌋, at most NE_FRINGE_MAX. Measured (seed 1,
- * worst of k = 8, 16, % below random hashing): R-MAT 18 (mean 32) with fringe 0 / 1 / 3 / 4 / 5 / 8:
- * 59.7 / 59.9 / 60.0 / 60.2 / 60.3 / 59.2 (at 8 the held-back arcs no longer fit the cap where
- * their neighbours are). Sparse graphs (email-Enron, mean 20; pgp, mean 9) lose from fringe ≥ 2,
- * hence a ratio rather than a constant.
+ * Fringe degree = ⌊(mean degree 2m/n) / NE_FRINGE_RATIO⌋, at most NE_FRINGE_MAX. Measured on R-MAT 18
+ * (mean 32), seed 1, k = 8, % below random hashing: fringe 0 / 1 / 3 (no refinement) 59.7 / 59.9 /
+ * 60.0; 4 / 5 / 8 (refinement on) 60.2 / 60.3 / 59.2 (at 8 the held-back arcs no longer fit under
+ * the cap on the parts holding their neighbours). With the defaults (bench/results/replication.json)
+ * facebook (fringe 5) and R-MAT gain, email-Enron (3) and pgp (1) lose 0.1-0.4 points of their 74-81%.
  */
 const NE_FRINGE_RATIO = 6;
 const NE_FRINGE_MAX = 5;
