@@ -660,9 +660,13 @@ const NE_FRINGE_MAX = 5;
 const NE_FRINGE_BALANCE = 1;
 /** Passes of `removeCopies`: a second one found 2-4 more moves on R-MAT 18 at the cost of a first one. */
 const NE_REFINE_PASSES = 1;
-/** `removeCopies` tries vertices of degree ≤ this, and copies holding ≤ REFINE_MAX_HELD arcs (bounds its time) */
+/**
+ * `removeCopies` tries vertices of degree ≤ this (hubs, with copies nearly everywhere, are rarely
+ * removable and dominate its time), and copies holding ≤ REFINE_MAX_HELD arcs (254: any unsaturated
+ * count; 64 flipped 4 of bench select --quick's cheap-vs-exact volume rankings on R-MAT 12)
+ */
 const REFINE_MAX_DEGREE = 4096;
-const REFINE_MAX_HELD = 64;
+const REFINE_MAX_HELD = 254;
 /** `removeCopies` keeps a byte per (vertex, part); above this many it is skipped rather than risk memory. */
 const MAX_REFINE_COUNTS = 1 << 28;
 
