@@ -79,11 +79,12 @@ export const DEFAULT_BARRIER_TIMEOUT_MS = 60_000;
  */
 export const MAX_WORKERS = 256;
 /**
- * How long a worker busy-waits at a barrier before it sleeps, when every worker has a core. Long
- * enough to cover the spread between workers of a short superstep (a LIF step of a few thousand
- * neurons takes ~10 µs), short enough that a long wait sleeps and leaves its core to others.
+ * How long a worker busy-waits at a barrier before it sleeps, when every worker has a core. Waking a
+ * sleeping thread measured 1-2 ms on this project's (virtual) 2-core machine, longer than a whole
+ * superstep of a small spiking network, so the spin covers the usual spread between workers; it
+ * adapts down when spinning does not pay (control.ts), so a busy machine is not made worse.
  */
-const BARRIER_SPIN_MICROSECONDS = 300;
+const BARRIER_SPIN_MICROSECONDS = 2000;
 /** After a failure, how long the other workers get to leave before their threads are terminated. */
 const TEARDOWN_GRACE_MS = 2_000;
 
