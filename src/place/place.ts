@@ -65,13 +65,7 @@ export interface PlacedPartition extends ExchangeLists {
   inSources: number;
   degreeOffsets: number;
   neurons: number;
-  /** peers this partition sends master values to, ascending, with offsets into sendLocal */
-  sendPeers: number[];
-  sendOffsets: number[];
-  sendLocal: number;
-  receivePeers: number[];
-  receiveOffsets: number[];
-  receiveLocal: number;
+  // (the plan's full lists are the inherited ExchangeLists fields)
   /**
    * The plan's lists narrowed to the replicas that push along local out-arcs: what a master's value
    * must reach when only sources matter (PageRank contributions, LIF spikes).
