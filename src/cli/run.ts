@@ -255,6 +255,10 @@ async function summary(graph: NeuromorphicGraph, result: AlgorithmResult, values
   const n = graph.n;
   const id = (v: number) => graph.toInputId(v);
   const lines = [`${result.algorithm}: n ${n}, m ${graph.m}, ${result.supersteps} supersteps, ${result.wallMs.toFixed(1)} ms`];
+  if ('stats' in result) {
+    const { stats } = result as DistributedResult;
+    lines[0] += ` on ${stats.workers} workers (${stats.strategy}; ${stats.bytes} bytes in ${stats.messages} messages)`;
+  }
   switch (result.algorithm) {
     case 'pagerank': {
       lines[0] += result.converged ? ' (converged)' : ' (iteration limit reached)';

@@ -288,6 +288,10 @@ describe('neuromesh errors', () => {
       expect(report.bytes).toBeGreaterThan(0);
       expect(report.traffic.bytes.flat().reduce((a: number, b: number) => a + b, 0)).toBe(report.bytes);
     }
+    // without --out, the summary names the workers, the strategy and the traffic
+    const summary = await cli('run', data('road_rome99.el'), '--algo', 'bfs', '--workers', '2', '--strategy', 'edge-cut');
+    expect(summary.code, summary.stderr).toBe(0);
+    expect(summary.stdout).toMatch(/on 2 workers \(edge-cut; [1-9]\d* bytes in [1-9]\d* messages\)/);
   }, 120_000);
 
   it('bad input files give exit code 2 and one line naming the file, line and field', async () => {
