@@ -243,7 +243,7 @@ function distributedStatistics(graph: NeuromorphicGraph, result: DistributedResu
       superstep: index + 1,
       bytes: workers.reduce((sum, w) => sum + w.bytes, 0),
       messages: workers.reduce((sum, w) => sum + w.messages, 0),
-      perWorker: workers.map((w, worker) => ({ worker, computeMs: w.computeMs, waitMs: w.waitMs, bytes: w.bytes, messages: w.messages })),
+      perWorker: workers.map((w, worker) => ({ worker, computeMs: w.computeMs, waitMs: w.waitMs, bytes: w.bytes, messages: w.messages, bytesTo: w.bytesTo ?? [] })),
     })),
     perWorker: stats.perWorker.map((w, worker) => ({ worker, computeMs: w.computeMs, waitMs: w.waitMs, bytes: w.bytes, messages: w.messages })),
     traffic: stats.traffic,

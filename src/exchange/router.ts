@@ -91,6 +91,8 @@ export interface MailboxBuffer {
 export interface TrafficCounts {
   bytes: number;
   messages: number;
+  /** bytes to each destination partition (only when the step sent something) */
+  bytesTo?: number[];
 }
 
 /** A worker's view of the mailboxes: where to pack, where to unpack, and the counters. */
@@ -138,6 +140,9 @@ export class Router {
     const bytes = MAILBOX_HEADER_BYTES + carriedBytes;
     this.step.bytes += bytes;
     this.step.messages++;
+    // per destination within the superstep; messages per destination are one per batch, so
+    // bytesTo with its non-zero entries says both
+    (this.step.bytesTo ??= new Array<number>(this.directory.workers).fill(0))[to]! += bytes;
     this.bytesTo[to]! += bytes;
     this.messagesTo[to]!++;
   }

@@ -287,6 +287,17 @@ describe('neuromesh errors', () => {
       expect(report.bytes).toBe(bytes);
       expect(report.bytes).toBeGreaterThan(0);
       expect(report.traffic.bytes.flat().reduce((a: number, b: number) => a + b, 0)).toBe(report.bytes);
+      // per superstep and destination: each worker's bytesTo sums to its bytes, never to itself,
+      // and summed over supersteps gives the traffic matrix
+      const matrix = [0, 1, 2].map(() => [0, 0, 0]);
+      for (const step of report.perSuperstep) {
+        for (const w of step.perWorker) {
+          expect(w.bytesTo.reduce((a: number, b: number) => a + b, 0)).toBe(w.bytes);
+          if (w.bytes > 0) expect(w.bytesTo[w.worker]).toBe(0);
+          w.bytesTo.forEach((bytes: number, q: number) => (matrix[w.worker]![q]! += bytes));
+        }
+      }
+      expect(matrix).toEqual(report.traffic.bytes);
     }
     // without --out, the summary names the workers, the strategy and the traffic
     const summary = await cli('run', data('road_rome99.el'), '--algo', 'bfs', '--workers', '2', '--strategy', 'edge-cut');

@@ -73,6 +73,8 @@ export interface StepRecord {
   waitMs: number;
   bytes: number;
   messages: number;
+  /** bytes sent to each partition in this superstep; absent when nothing was sent */
+  bytesTo?: number[];
 }
 
 /** What a worker sends back when its partition is done. */
@@ -245,7 +247,9 @@ export class WorkerContext {
     const now = performance.now();
     const waitMs = this.barrier.takeWait();
     const traffic = this.router.takeStep();
-    this.steps.push({ computeMs: now - this.stepStarted - waitMs, waitMs, bytes: traffic.bytes, messages: traffic.messages });
+    const step: StepRecord = { computeMs: now - this.stepStarted - waitMs, waitMs, bytes: traffic.bytes, messages: traffic.messages };
+    if (traffic.bytesTo) step.bytesTo = traffic.bytesTo;
+    this.steps.push(step);
     this.stepStarted = now;
     this.superstep++;
   }
