@@ -11,9 +11,9 @@ import {
 } from './lib/exactsum';
 import { pagerankPull, pagerankScatter } from './kernels/pagerank';
 import { bfsBottomUp, bfsTopDown } from './kernels/bfs';
-import { ssspFinalize, ssspRelaxTracked, ssspRound } from './kernels/sssp';
+import { ssspFinalize, ssspRelaxLocal, ssspRelaxTracked, ssspRound } from './kernels/sssp';
 import { wccFinalize, wccInit, wccLocalMin, wccUnion } from './kernels/wcc';
-import { clearFlags, gather64, packEqual32, packFlagged32, packFlagged64, scatter64, unpackMin32, unpackMin64, unpackVisit32 } from './kernels/exchange';
+import { clearFlags, flagList, gather64, packEqual32, packFlagged32, packFlagged64, scatter64, unpackMin32, unpackMin64, unpackVisit32 } from './kernels/exchange';
 
 /** First byte above the module's static data: the host's arena starts at or above it. */
 export function heap_base(): usize {
@@ -336,4 +336,23 @@ export function codec_byte_shuffle(input: usize, count: u32, width: u32, out: us
 }
 export function codec_byte_unshuffle(input: usize, count: u32, width: u32, out: usize): i32 {
   return byteUnshuffle(input, count, width, out);
+}
+export function exchange_flag_list(flags: usize, list: usize, count: u32, out: usize, outCount: u32): u32 {
+  return flagList(flags, list, count, out, outCount);
+}
+export function sssp_relax_local(
+  weightKind: i32,
+  outOffsets: usize,
+  outTargets: usize,
+  weights: usize,
+  dist: usize,
+  queued: usize,
+  worklist: usize,
+  worklistCount: u32,
+  next: usize,
+  changed: usize,
+  changedList: usize,
+  changedCount: usize,
+): u32 {
+  return ssspRelaxLocal(weightKind, outOffsets, outTargets, weights, dist, queued, worklist, worklistCount, next, changed, changedList, changedCount);
 }

@@ -132,3 +132,17 @@ export function clearFlags(flags: usize, list: usize, count: u32): u32 {
   for (let i: u32 = 0; i < count; i++) store<u8>(flags + <usize>load<u32>(list + (<usize>i << 2)), 0);
   return count;
 }
+
+/** Flag every listed id not yet flagged and append it to `out`; returns the new length of `out`. */
+export function flagList(flags: usize, list: usize, count: u32, out: usize, outCount: u32): u32 {
+  let length = outCount;
+  for (let i: u32 = 0; i < count; i++) {
+    const v = load<u32>(list + (<usize>i << 2));
+    if (load<u8>(flags + <usize>v) == 0) {
+      store<u8>(flags + <usize>v, 1);
+      store<u32>(out + (<usize>length << 2), v);
+      length++;
+    }
+  }
+  return length;
+}

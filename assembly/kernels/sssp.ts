@@ -105,3 +105,54 @@ export function ssspFinalize(dist: usize, begin: u32, end: u32): f64 {
   }
   return largest;
 }
+
+/**
+ * A partition's local relaxation (distributed runs): as ssspRound (`queued` dedupes the next
+ * worklist and is cleared as vertices are relaxed), and besides, every vertex lowered is flagged in
+ * `changed` and listed once in `changedList` (its length in and out through `changedCount`, a u32
+ * slot): the copies the next exchange must announce, however many local rounds ran before it.
+ */
+export function ssspRelaxLocal(
+  weightKind: i32,
+  outOffsets: usize,
+  outTargets: usize,
+  weights: usize,
+  dist: usize,
+  queued: usize,
+  worklist: usize,
+  worklistCount: u32,
+  next: usize,
+  changed: usize,
+  changedList: usize,
+  changedCount: usize,
+): u32 {
+  let count: u32 = 0;
+  let listed = load<u32>(changedCount);
+  for (let i: u32 = 0; i < worklistCount; i++) {
+    const u = load<u32>(worklist + (<usize>i << 2));
+    store<u8>(queued + <usize>u, 0);
+    const base = load<f64>(dist + (<usize>u << 3));
+    let arc = outTargets + (<usize>load<u32>(outOffsets + (<usize>u << 2)) << 2);
+    const last = outTargets + (<usize>load<u32>(outOffsets + (<usize>(u + 1) << 2)) << 2);
+    for (; arc < last; arc += 4) {
+      const v = load<u32>(arc);
+      const candidate = base + weightAt(weightKind, weights, arc, outTargets);
+      const slot = dist + (<usize>v << 3);
+      if (candidate < load<f64>(slot)) {
+        store<f64>(slot, candidate);
+        if (load<u8>(queued + <usize>v) == 0) {
+          store<u8>(queued + <usize>v, 1);
+          store<u32>(next + (<usize>count << 2), v);
+          count++;
+        }
+        if (load<u8>(changed + <usize>v) == 0) {
+          store<u8>(changed + <usize>v, 1);
+          store<u32>(changedList + (<usize>listed << 2), v);
+          listed++;
+        }
+      }
+    }
+  }
+  store<u32>(changedCount, listed);
+  return count;
+}

@@ -1,22 +1,24 @@
 /**
- * SSSP on P workers: label-correcting rounds over each partition's local arcs, min-combined across
- * copies. The fixed point is the single-worker kernel's (kernels/sssp.ts: every distance is the
- * minimum over paths of the path's left-to-right float sum, and relaxation order cannot change a
- * minimum), so the bits agree for any split.
+ * SSSP on P workers: label-correcting relaxation over each
+ * partition's local arcs, min-combined across copies. The fixed point is the single-worker kernel's
+ * (kernels/sssp.ts: every distance is the minimum over paths of the path's left-to-right float sum,
+ * and relaxation order cannot change a minimum), so the bits agree for any split and any schedule.
  *
- * Round r on partition p (a copy is flagged when lowered this round; flags are cleared at its end):
- *   relax     the worklist's local out-arcs (sssp_relax_tracked): lowered local targets are flagged
- *   gather    (only when replicas can be arc targets) flagged replicas -> masters as (position,
- *             distance); a master lowered by one is flagged                            --- barrier ---
- *   announce  flagged masters -> their replicas (position, distance), with the count published
- *                                                                                   --- barrier ---
- *   stop when no partition flagged anything; else replicas take the (smaller) master distance,
- *   flagged if not already; the flagged copies are the next worklist.
+ * Superstep on partition p (a copy is `changed` once lowered in the superstep; flags cleared at its end):
+ *   relax     local rounds of sssp_relax_local until the local worklist is empty: a local fixed
+ *             point, with no barrier in between (on a road network this replaces hundreds of
+ *             level-synchronous supersteps by a few)
+ *   gather    (only when replicas can be arc targets) changed replicas -> masters as (position,
+ *             distance); a master lowered by one is queued and changed              --- barrier ---
+ *   announce  changed masters -> their replicas (position, distance); the count of changes and
+ *             pending work is published                                            --- barrier ---
+ *   stop when nothing changed anywhere; else replicas lowered by an announcement join the worklist.
  */
 import type { WasmHost } from '../../memory/host.js';
 import type { PlacedPartition } from '../../place/place.js';
 import type { WorkerContext } from './context.js';
-import type { Program, Settings } from './program.js';
+import { WEIGHT_UNIT } from '../../memory/layout.js';
+import type { Program } from './program.js';
 
 export const ssspProgram: Program = {
   description: {
@@ -34,72 +36,117 @@ export const ssspProgram: Program = {
     return {
       dist: host.allocArray(Float64Array, n),
       queued: host.allocArray(Uint8Array, n),
+      changed: host.allocArray(Uint8Array, n),
       worklist: host.allocArray(Uint32Array, n),
       next: host.allocArray(Uint32Array, n),
+      changedList: host.allocArray(Uint32Array, n),
+      changedCount: host.allocArray(Uint32Array, 1),
     };
   },
 
   run(context: WorkerContext): Record<string, number | boolean> {
-    const k = context.kernels;
-    const part = context.part;
-    const { dist, queued } = context.regions as Record<string, number>;
-    let worklist = context.regions.worklist!;
-    let next = context.regions.next!;
-    const gather = context.settings.replicaTargets === true;
-    const sourceLocal = context.settings.sourceLocal as number;
-    context.view(Float64Array, dist, part.n).fill(Infinity);
-    context.view(Uint8Array, queued, part.n).fill(0);
-    let count = 0;
-    if (sourceLocal >= 0) {
-      context.view(Float64Array, dist, part.n)[sourceLocal] = 0;
-      context.view(Uint32Array, worklist, 1)[0] = sourceLocal;
-      count = 1;
-    }
-    const { sendPeers, receivePeers } = part;
-    let rounds = 0;
-    for (;; rounds++) {
-      context.phase(0);
-      let improved = k.sssp_relax_tracked(part.weightType, part.outOffsets, part.outTargets, part.outWeights, dist, queued, worklist, count, next);
-      if (gather) {
-        context.phase(1);
-        for (let i = 0; i < receivePeers.length; i++) {
-          const [list, length] = context.receiveList(i);
-          const box = context.outbox(receivePeers[i]!);
-          const entries = k.exchange_pack_flagged64(dist, queued, list, length, box.positions, box.payload);
-          context.router.commit(receivePeers[i]!, box, entries, 12 * entries);
-        }
-        context.sync();
-        for (let i = 0; i < sendPeers.length; i++) {
-          const [list] = context.sendList(i);
-          const box = context.inbox(sendPeers[i]!);
-          improved = k.exchange_unpack_min64(dist, queued, list, box.positions, box.payload, context.received(box), next, improved);
-        }
-      }
-      context.phase(2);
-      for (let i = 0; i < sendPeers.length; i++) {
-        const [list, length] = context.sendList(i);
-        const box = context.outbox(sendPeers[i]!);
-        const entries = k.exchange_pack_flagged64(dist, queued, list, length, box.positions, box.payload);
-        context.router.commit(sendPeers[i]!, box, entries, 12 * entries);
-      }
-      const parity = rounds & 1;
-      context.counters(parity)[0] = improved;
-      context.sync();
-      if (context.sumCounter(parity, 0) === 0) break;
-      for (let i = 0; i < receivePeers.length; i++) {
-        const [list] = context.receiveList(i);
-        const box = context.inbox(receivePeers[i]!);
-        improved = k.exchange_unpack_min64(dist, queued, list, box.positions, box.payload, context.received(box), next, improved);
-      }
-      // every copy lowered this round (locally or by a message) relaxes its local arcs next round
-      k.exchange_clear_flags(queued, next, improved);
-      [worklist, next] = [next, worklist];
-      count = improved;
-      context.endStep();
-    }
-    context.endStep();
-    // unreachable masters read -1, as on one worker; the largest finite distance guards integer overflow
-    const largest = k.sssp_finalize(dist, 0, part.masterCount);
-    return { rounds, largest };
+    return relaxToQuiescence(context, context.settings.unitWeights === true);
   },
 };
+
+/**
+ * The superstep loop. Each superstep relaxes the local arcs to a local fixed point first (no barrier
+ * between local rounds), so the supersteps count the times a shortest path crosses partitions, not
+ * its length (road_ny on 2 workers: 4 supersteps instead of 620). `unitWeights` runs it as BFS by
+ * distance; BFS itself stays level-synchronous (bfs.ts): on a low-diameter graph the local fixed
+ * point relaxes vertices again when a shorter path arrives from another partition, and measured
+ * 2-3x slower than levels on R-MAT scale 17.
+ */
+export function relaxToQuiescence(context: WorkerContext, unitWeights: boolean): Record<string, number | boolean> {
+  const k = context.kernels as typeof context.kernels & LocalRelaxKernels;
+  const part = context.part;
+  const { dist, queued, changed, changedList, changedCount } = context.regions as Record<string, number>;
+  let worklist = context.regions.worklist!;
+  let next = context.regions.next!;
+  const weightType = unitWeights ? WEIGHT_UNIT : part.weightType;
+  const gather = context.settings.replicaTargets === true;
+  const sourceLocal = context.settings.sourceLocal as number;
+  context.view(Float64Array, dist, part.n).fill(Infinity);
+  context.view(Uint8Array, queued, part.n).fill(0);
+  context.view(Uint8Array, changed, part.n).fill(0);
+  const listed = context.view(Uint32Array, changedCount, 1);
+  listed[0] = 0;
+  let count = 0;
+  if (sourceLocal >= 0) {
+    context.view(Float64Array, dist, part.n)[sourceLocal] = 0;
+    context.view(Uint8Array, queued, part.n)[sourceLocal] = 1;
+    context.view(Uint32Array, worklist, 1)[0] = sourceLocal;
+    count = 1;
+  }
+  const { sendPeers, receivePeers } = part;
+  let rounds = 0;
+  let localRounds = 0;
+  for (;; rounds++) {
+    context.phase(0);
+    // local fixed point: every copy lowered on the way is flagged `changed` for the exchange
+    while (count > 0) {
+      const found = k.sssp_relax_local(weightType, part.outOffsets, part.outTargets, part.outWeights, dist, queued, worklist, count, next, changed, changedList, changedCount);
+      [worklist, next] = [next, worklist];
+      count = found;
+      localRounds++;
+    }
+    if (gather) {
+      context.phase(1);
+      for (let i = 0; i < receivePeers.length; i++) {
+        const [list, length] = context.receiveList(i);
+        const box = context.outbox(receivePeers[i]!);
+        const entries = k.exchange_pack_flagged64(dist, changed, list, length, box.positions, box.payload);
+        context.router.commit(receivePeers[i]!, box, entries, 12 * entries);
+      }
+      context.sync();
+      // masters lowered by a replica relax next superstep (queued) and are announced now (changed)
+      for (let i = 0; i < sendPeers.length; i++) {
+        const [list] = context.sendList(i);
+        const box = context.inbox(sendPeers[i]!);
+        count = k.exchange_unpack_min64(dist, queued, list, box.positions, box.payload, context.received(box), worklist, count);
+      }
+      listed[0] = k.exchange_flag_list(changed, worklist, count, changedList, listed[0]!);
+    }
+    context.phase(2);
+    for (let i = 0; i < sendPeers.length; i++) {
+      const [list, length] = context.sendList(i);
+      const box = context.outbox(sendPeers[i]!);
+      const entries = k.exchange_pack_flagged64(dist, changed, list, length, box.positions, box.payload);
+      context.router.commit(sendPeers[i]!, box, entries, 12 * entries);
+    }
+    const parity = rounds & 1;
+    context.counters(parity)[0] = listed[0]! + count;
+    context.sync();
+    if (context.sumCounter(parity, 0) === 0) break;
+    for (let i = 0; i < receivePeers.length; i++) {
+      const [list] = context.receiveList(i);
+      const box = context.inbox(receivePeers[i]!);
+      count = k.exchange_unpack_min64(dist, queued, list, box.positions, box.payload, context.received(box), worklist, count);
+    }
+    k.exchange_clear_flags(changed, changedList, listed[0]!);
+    listed[0] = 0;
+    context.endStep();
+  }
+  context.endStep();
+  // unreachable masters read -1, as on one worker; the largest finite distance guards integer overflow
+  const largest = k.sssp_finalize(dist, 0, part.masterCount);
+  return { rounds, localRounds, largest };
+}
+
+interface LocalRelaxKernels {
+  sssp_relax_local(
+    weightKind: number,
+    outOffsets: number,
+    outTargets: number,
+    weights: number,
+    dist: number,
+    queued: number,
+    worklist: number,
+    worklistCount: number,
+    next: number,
+    changed: number,
+    changedList: number,
+    changedCount: number,
+  ): number;
+  exchange_flag_list(flags: number, list: number, count: number, out: number, outCount: number): number;
+}
