@@ -11,7 +11,7 @@ import {
 } from './lib/exactsum';
 import { pagerankPull, pagerankScatter } from './kernels/pagerank';
 import { bfsBottomUp, bfsTopDown } from './kernels/bfs';
-import { ssspFinalize, ssspRelaxLocal, ssspRelaxTracked, ssspRound } from './kernels/sssp';
+import { ssspFinalize, ssspRelaxLocal, ssspRound } from './kernels/sssp';
 import { wccFinalize, wccInit, wccLocalMin, wccUnion } from './kernels/wcc';
 import { clearFlags, flagList, gather64, packEqual32, packFlagged32, packFlagged64, scatter64, unpackMin32, unpackMin64, unpackVisit32 } from './kernels/exchange';
 
@@ -86,19 +86,6 @@ export function sssp_round(
 }
 export function sssp_finalize(dist: usize, begin: u32, end: u32): f64 {
   return ssspFinalize(dist, begin, end);
-}
-export function sssp_relax_tracked(
-  weightKind: i32,
-  outOffsets: usize,
-  outTargets: usize,
-  weights: usize,
-  dist: usize,
-  changed: usize,
-  worklist: usize,
-  worklistCount: u32,
-  next: usize,
-): u32 {
-  return ssspRelaxTracked(weightKind, outOffsets, outTargets, weights, dist, changed, worklist, worklistCount, next);
 }
 
 // --- WCC (kernels/wcc.ts) ---

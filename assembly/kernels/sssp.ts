@@ -18,7 +18,6 @@ import { WEIGHT_F64, WEIGHT_I32 } from '../layout';
 
 @inline function relaxFrom(
   kind: i32,
-  keepFlags: bool,
   outOffsets: usize,
   outTargets: usize,
   weights: usize,
@@ -31,9 +30,8 @@ import { WEIGHT_F64, WEIGHT_I32 } from '../layout';
   let count: u32 = 0;
   for (let i: u32 = 0; i < worklistCount; i++) {
     const u = load<u32>(worklist + (<usize>i << 2));
-    // u leaves the worklist: an improvement from here on must queue it again (a distributed round
-    // keeps the flag: it marks "changed this round", which the exchange needs, and the host clears it)
-    if (!keepFlags) store<u8>(queued + <usize>u, 0);
+    // u leaves the worklist: an improvement from here on must queue it again
+    store<u8>(queued + <usize>u, 0);
     const base = load<f64>(dist + (<usize>u << 3));
     let arc = outTargets + (<usize>load<u32>(outOffsets + (<usize>u << 2)) << 2);
     const last = outTargets + (<usize>load<u32>(outOffsets + (<usize>(u + 1) << 2)) << 2);
@@ -67,32 +65,11 @@ export function ssspRound(
   next: usize,
 ): u32 {
   // one specialised loop per weight kind: the kind test stays out of the arc loop
-  if (weightKind == WEIGHT_I32) return relaxFrom(WEIGHT_I32, false, outOffsets, outTargets, weights, dist, queued, worklist, worklistCount, next);
-  if (weightKind == WEIGHT_F64) return relaxFrom(WEIGHT_F64, false, outOffsets, outTargets, weights, dist, queued, worklist, worklistCount, next);
-  return relaxFrom(0, false, outOffsets, outTargets, weights, dist, queued, worklist, worklistCount, next);
+  if (weightKind == WEIGHT_I32) return relaxFrom(WEIGHT_I32, outOffsets, outTargets, weights, dist, queued, worklist, worklistCount, next);
+  if (weightKind == WEIGHT_F64) return relaxFrom(WEIGHT_F64, outOffsets, outTargets, weights, dist, queued, worklist, worklistCount, next);
+  return relaxFrom(0, outOffsets, outTargets, weights, dist, queued, worklist, worklistCount, next);
 }
 
-/**
- * A distributed round (one partition's local arcs): as ssspRound, but `changed` flags are only ever
- * set, never cleared: every vertex lowered this round, before or after its own relaxation, is flagged
- * and listed once in `next`, so the exchange announces every change. The host clears the flags of
- * `next` after the exchange; `next` is the next round's worklist.
- */
-export function ssspRelaxTracked(
-  weightKind: i32,
-  outOffsets: usize,
-  outTargets: usize,
-  weights: usize,
-  dist: usize,
-  changed: usize,
-  worklist: usize,
-  worklistCount: u32,
-  next: usize,
-): u32 {
-  if (weightKind == WEIGHT_I32) return relaxFrom(WEIGHT_I32, true, outOffsets, outTargets, weights, dist, changed, worklist, worklistCount, next);
-  if (weightKind == WEIGHT_F64) return relaxFrom(WEIGHT_F64, true, outOffsets, outTargets, weights, dist, changed, worklist, worklistCount, next);
-  return relaxFrom(0, true, outOffsets, outTargets, weights, dist, changed, worklist, worklistCount, next);
-}
 
 /** Replace +Infinity (never reached) by -1 over [begin, end); returns the largest finite distance (-1 if none). */
 export function ssspFinalize(dist: usize, begin: u32, end: u32): f64 {

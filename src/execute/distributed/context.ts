@@ -39,7 +39,6 @@ export interface DistributedKernels extends GraphKernels {
   exchange_unpack_min32(values: number, flags: number, list: number, positions: number, payload: number, count: number, out: number, outCount: number): number;
   exchange_clear_flags(flags: number, list: number, count: number): number;
   exchange_flag_list(flags: number, list: number, count: number, out: number, outCount: number): number;
-  sssp_relax_tracked(weightKind: number, outOffsets: number, outTargets: number, weights: number, dist: number, changed: number, worklist: number, worklistCount: number, next: number): number;
   wcc_local_min(root: number, labels: number, rootLabel: number, n: number, flags: number, out: number, outCount: number): number;
 }
 
