@@ -153,13 +153,13 @@ export function placePartitions(graph: NeuromorphicGraph, plan: PartitionPlan, o
     }
     if (!outDelays && m > 0) minDelay = graph.constantDelay;
 
+    // local in- and out-degrees: which replicas are arc targets (pull lists) or sources (push lists)
+    const inDegree = new Uint32Array(localCount);
+    for (let i = 0; i < m; i++) inDegree[outTargets[i]!]!++;
+    const outDegree = new Uint32Array(localCount);
+    for (let v = 0; v < localCount; v++) outDegree[v] = outOffsets[v + 1]! - outOffsets[v]!;
     let replicaTargets = false;
-    for (let i = 0; i < m; i++) {
-      if (outTargets[position[i]!]! >= part.masterCount) {
-        replicaTargets = true;
-        break;
-      }
-    }
+    for (let v = part.masterCount; v < localCount && !replicaTargets; v++) replicaTargets = inDegree[v]! > 0;
 
     let inOffsetsRegion = NO_REGION;
     let inSourcesRegion = NO_REGION;
@@ -219,9 +219,7 @@ export function placePartitions(graph: NeuromorphicGraph, plan: PartitionPlan, o
       replicaTargets,
       minDelay: minDelay === Infinity ? 0 : minDelay,
     });
-    outDegrees.push(Uint32Array.from({ length: localCount }, (_, v) => outOffsets[v + 1]! - outOffsets[v]!));
-    const inDegree = new Uint32Array(localCount);
-    for (let i = 0; i < m; i++) inDegree[outTargets[i]!]!++;
+    outDegrees.push(outDegree);
     inDegrees.push(inDegree);
     for (let i = 0; i < localCount; i++) localOf[local[i]!] = -1;
   }

@@ -39,6 +39,24 @@ export interface DistributedKernels extends GraphKernels {
   exchange_unpack_min32(values: number, flags: number, list: number, positions: number, payload: number, count: number, out: number, outCount: number): number;
   exchange_clear_flags(flags: number, list: number, count: number): number;
   exchange_flag_list(flags: number, list: number, count: number, out: number, outCount: number): number;
+  sssp_relax_local(
+    weightKind: number,
+    outOffsets: number,
+    outTargets: number,
+    weights: number,
+    dist: number,
+    queued: number,
+    worklist: number,
+    worklistCount: number,
+    next: number,
+    changed: number,
+    changedList: number,
+    changedCount: number,
+  ): number;
+  lif_run(control: number, firstStep: number, maxSteps: number): number;
+  lif_deliver(control: number, ids: number, steps: number, count: number): number;
+  lif_ring_take(control: number, firstStep: number, rows: number, list: number, count: number, out: number): number;
+  lif_ring_add(control: number, firstStep: number, rows: number, list: number, count: number, input: number): number;
   wcc_local_min(root: number, labels: number, rootLabel: number, n: number, flags: number, out: number, outCount: number): number;
 }
 

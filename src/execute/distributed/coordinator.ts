@@ -132,14 +132,14 @@ let hostCounter = 0;
 function hostKeyOf(host: object): string {
   let key = hostKeys.get(host);
   if (!key) {
-    key = `host-${process_id()}-${++hostCounter}`;
+    key = `host-${uniqueSuffix()}-${++hostCounter}`;
     hostKeys.set(host, key);
   }
   return key;
 }
 
 // unique across the threads of a process and across processes sharing nothing: time + random
-function process_id(): string {
+function uniqueSuffix(): string {
   return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
@@ -192,7 +192,7 @@ export class DistributedAlgorithmCoordinator {
     try {
       const placed = placePartitions(graph, plan, { inArcs: program.needsInArcs, neurons: program.needsNeurons });
       const replicaTargets = hasReplicaTargets(placed);
-      const settings: Settings = { ...common, replicaTargets, splitSums: replicaTargets };
+      const settings: Settings = { ...common, replicaTargets };
       if (algorithm === 'lif') Object.assign(settings, lifSettings(graph, placed, options));
       const perPartition = placed.map((part) => this.partitionSettings(graph, plan, part, algorithm, options));
       const regions = placed.map((part) => program.allocate(host, part, settings));
@@ -258,7 +258,8 @@ export class DistributedAlgorithmCoordinator {
     switch (algorithm) {
       case 'pagerank': {
         const { damping, iterations, tolerance } = pagerankSettings(options);
-        return { n: graph.n, damping, iterations, tolerance };
+        // the bytes of one exact fixed-point sum, as the kernels lay it out (split sums travel as such rows)
+        return { n: graph.n, damping, iterations, tolerance, rowBytes: graphKernels(graph.host).fixedsum_row_bytes() };
       }
       case 'bfs':
       case 'sssp':
@@ -452,13 +453,5 @@ function collect(
       return { algorithm, n, values: gatherValues(Int32Array, 'labels'), supersteps: first.rounds as number };
     case 'lif':
       return collectLif(graph, placed, regions, reports, options, settings);
-  }
-}
-
-/** Kernel exports a program calls, checked once: a stale build without them fails with a clear message. */
-export function checkDistributedKernels(graph: NeuromorphicGraph): void {
-  const kernels = graphKernels(graph.host) as unknown as Record<string, unknown>;
-  if (typeof kernels.exchange_gather64 !== 'function') {
-    throw new NeuromeshError(ErrorCode.INTERNAL, 'build/neuromesh.wasm predates the distributed runtime: run "npm run build:wasm"');
   }
 }

@@ -118,7 +118,7 @@ export const lifProgram: Program = {
   },
 
   run(context: WorkerContext): Record<string, number | boolean> {
-    const k = context.kernels as unknown as LifKernels & typeof context.kernels;
+    const k = context.kernels;
     const part = context.part;
     const { control, spikeIds, spikeCapacity, stepSpikes, receivedIds, receivedSteps } = context.regions as Record<string, number>;
     const steps = context.settings.steps as number;
@@ -214,13 +214,6 @@ export const lifProgram: Program = {
 function isIdentity(ids: Uint32Array): boolean {
   for (let i = 0; i < ids.length; i++) if (ids[i] !== i) return false;
   return true;
-}
-
-interface LifKernels {
-  lif_run(control: number, firstStep: number, maxSteps: number): number;
-  lif_deliver(control: number, ids: number, steps: number, count: number): number;
-  lif_ring_take(control: number, firstStep: number, rows: number, list: number, count: number, out: number): number;
-  lif_ring_add(control: number, firstStep: number, rows: number, list: number, count: number, input: number): number;
 }
 
 /** For each master, the (peer index, list position) of each of its replicas: a CSR built once per run. */

@@ -26,9 +26,6 @@ const GATHER = 2;
 const APPLY = 3;
 const AGGREGATE = 4;
 
-/** Bytes of one vertex's fixed-point sum (the pagerank_partial kernel's row). */
-export const PAGERANK_LIMB_BYTES = 24;
-
 export const pagerankProgram: Program = {
   description: {
     phases: ['scatter', 'exchange', 'gather', 'apply', 'aggregate'],
@@ -38,14 +35,15 @@ export const pagerankProgram: Program = {
   },
   needsInArcs: true,
   needsNeurons: false,
-  sizing: (settings: Settings) => ({ multiplicity: 1, payloadBytes: settings.splitSums ? PAGERANK_LIMB_BYTES : 8 }),
+  // split sums travel as the kernel's fixed-point rows (fixedsum_row_bytes), else contributions as f64
+  sizing: (settings: Settings) => ({ multiplicity: 1, payloadBytes: settings.replicaTargets ? Math.max(8, settings.rowBytes as number) : 8 }),
 
   allocate(host: WasmHost, part: PlacedPartition, settings: Settings): Record<string, number> {
     const n = part.n;
     return {
       scores: host.allocArray(Float64Array, n),
       contrib: host.allocArray(Float64Array, n),
-      limbs: settings.splitSums ? host.arena.alloc(Math.max(1, n) * PAGERANK_LIMB_BYTES, 64) : -1,
+      limbs: settings.replicaTargets ? host.arena.alloc(Math.max(1, n) * (settings.rowBytes as number), 64) : -1,
       scratch: host.arena.alloc(REDUCTION_ACCUMULATOR_BYTES, 64),
     };
   },
@@ -58,7 +56,8 @@ export const pagerankProgram: Program = {
     const damping = context.settings.damping as number;
     const iterations = context.settings.iterations as number;
     const tolerance = context.settings.tolerance as number;
-    const splitSums = context.settings.splitSums === true;
+    const splitSums = context.settings.replicaTargets === true;
+    const rowBytes = context.settings.rowBytes as number;
     const masters = part.masterCount;
     const teleport = (1 - damping) / n;
     context.view(Float64Array, scores, masters).fill(1 / n);
@@ -90,24 +89,23 @@ export const pagerankProgram: Program = {
       if (!splitSums) {
         k.pagerank_pull(part.inOffsets, part.inSources, contrib, scores, scores, 0, masters, damping, danglingShare, teleport, delta);
       } else {
-        const split = k as unknown as SplitSumKernels;
-        split.pagerank_partial(part.inOffsets, part.inSources, contrib, 0, part.n, limbs);
+        k.pagerank_partial(part.inOffsets, part.inSources, contrib, 0, part.n, limbs);
         context.phase(EXCHANGE);
         // replicas' partial sums go back to their masters, along the same lists in reverse
         const { receivePeers, sendPeers } = part.pull;
         for (let i = 0; i < receivePeers.length; i++) {
           const [list, length] = context.receiveList(i, part.pull);
           const box = context.outbox(receivePeers[i]!);
-          split.fixedsum_gather_rows(limbs, list, length, box.payload);
-          context.router.commit(receivePeers[i]!, box, length, PAGERANK_LIMB_BYTES * length);
+          k.fixedsum_gather_rows(limbs, list, length, box.payload);
+          context.router.commit(receivePeers[i]!, box, length, rowBytes * length);
         }
         context.sync();
         for (let i = 0; i < sendPeers.length; i++) {
           const [list, length] = context.sendList(i, part.pull);
-          split.fixedsum_add_rows(limbs, context.inbox(sendPeers[i]!).payload, list, length);
+          k.fixedsum_add_rows(limbs, context.inbox(sendPeers[i]!).payload, list, length);
         }
         context.phase(APPLY);
-        split.pagerank_apply(limbs, scores, scores, 0, masters, damping, danglingShare, teleport, delta);
+        k.pagerank_apply(limbs, scores, scores, 0, masters, damping, danglingShare, teleport, delta);
       }
       k.exactsum_normalize(delta);
       done++;
@@ -118,10 +116,3 @@ export const pagerankProgram: Program = {
   },
 };
 
-/** The split-sum kernels (kernels/pagerank.ts): exact per-vertex sums as fixed-point limb rows. */
-interface SplitSumKernels {
-  pagerank_partial(inOffsets: number, inSources: number, contrib: number, begin: number, end: number, limbs: number): number;
-  fixedsum_gather_rows(source: number, list: number, count: number, target: number): number;
-  fixedsum_add_rows(target: number, source: number, list: number, count: number): number;
-  pagerank_apply(limbs: number, scores: number, next: number, begin: number, end: number, damping: number, danglingShare: number, teleport: number, delta: number): number;
-}

@@ -58,7 +58,7 @@ export const ssspProgram: Program = {
  * 2-3x slower than levels on R-MAT scale 17.
  */
 export function relaxToQuiescence(context: WorkerContext, unitWeights: boolean): Record<string, number | boolean> {
-  const k = context.kernels as typeof context.kernels & LocalRelaxKernels;
+  const k = context.kernels;
   const part = context.part;
   const { dist, queued, changed, changedList, changedCount } = context.regions as Record<string, number>;
   let worklist = context.regions.worklist!;
@@ -131,22 +131,4 @@ export function relaxToQuiescence(context: WorkerContext, unitWeights: boolean):
   // unreachable masters read -1, as on one worker; the largest finite distance guards integer overflow
   const largest = k.sssp_finalize(dist, 0, part.masterCount);
   return { rounds, localRounds, largest };
-}
-
-interface LocalRelaxKernels {
-  sssp_relax_local(
-    weightKind: number,
-    outOffsets: number,
-    outTargets: number,
-    weights: number,
-    dist: number,
-    queued: number,
-    worklist: number,
-    worklistCount: number,
-    next: number,
-    changed: number,
-    changedList: number,
-    changedCount: number,
-  ): number;
-  exchange_flag_list(flags: number, list: number, count: number, out: number, outCount: number): number;
 }
