@@ -38,7 +38,7 @@ export async function loadKernelModule(): Promise<WebAssembly.Module> {
 /** A pool of threads that run partitions' programs (src/execute/distributed/worker.ts). */
 export interface WorkerPool {
   readonly threads: number;
-  run(setup: RunSetup, signal?: AbortSignal): Promise<WorkerReport>;
+  run(setup: RunSetup, signal?: AbortSignal): Promise<WorkerReport[]>;
   destroy(): Promise<void>;
 }
 
@@ -52,8 +52,8 @@ function workerFile(): string {
 }
 
 /**
- * piscina with exactly `threads` threads, one task each: a run's P tasks meet at barriers, so all P
- * must run at once (more partitions than threads would deadlock until the barrier timeout).
+ * piscina with exactly `threads` threads, one task each: a run's tasks (one per thread) meet at
+ * barriers, so all must run at once (a task queued behind another would wait for the barrier timeout).
  */
 export function createWorkerPool(threads: number): WorkerPool {
   const pool = new Piscina({
@@ -67,7 +67,7 @@ export function createWorkerPool(threads: number): WorkerPool {
   });
   return {
     threads,
-    run: (setup, signal) => pool.run(setup, signal ? { signal } : {}) as Promise<WorkerReport>,
+    run: (setup, signal) => pool.run(setup, signal ? { signal } : {}) as Promise<WorkerReport[]>,
     destroy: () => pool.destroy(),
   };
 }

@@ -37,7 +37,7 @@ export const bfsProgram: Program = {
     };
   },
 
-  run(context: WorkerContext): Record<string, number | boolean> {
+  *run(context: WorkerContext): Generator<void, Record<string, number | boolean>, void> {
     const k = context.kernels;
     const part = context.part;
     const { levels, stats } = context.regions as Record<string, number>;
@@ -66,7 +66,7 @@ export const bfsProgram: Program = {
           const entries = k.exchange_pack_equal32(levels, list, length, level, box.positions);
           context.router.commit(receivePeers[i]!, box, entries, 4 * entries);
         }
-        context.sync();
+        yield* context.sync();
         for (let i = 0; i < sendPeers.length; i++) {
           const [list] = context.sendList(i);
           const box = context.inbox(sendPeers[i]!);
@@ -82,7 +82,7 @@ export const bfsProgram: Program = {
       }
       const parity = level & 1;
       context.counters(parity)[0] = found;
-      context.sync();
+      yield* context.sync();
       if (context.sumCounter(parity, 0) === 0) break;
       for (let i = 0; i < receivePeers.length; i++) {
         const [list] = context.receiveList(i);

@@ -19,7 +19,6 @@ import { Router } from '../../exchange/router.js';
 import type { ExchangeLists, PlacedPartition } from '../../place/place.js';
 import type { GraphKernels } from '../kernels.js';
 import type { AlgorithmName } from '../types.js';
-import { Barrier } from './control.js';
 
 /** exactsum_bytes() (560) rounded up to a cache line. */
 export const REDUCTION_ACCUMULATOR_BYTES = 576;
@@ -53,6 +52,24 @@ export interface DistributedKernels extends GraphKernels {
     changedList: number,
     changedCount: number,
   ): number;
+  // local searches between exchanges (kernels/bfs-local.ts, kernels/sssp-local.ts)
+  bfs_local(outOffsets: number, outTargets: number, levels: number, seeds: number, seedCount: number, heap: number, position: number, queue: number, changed: number, changedList: number, changedCount: number): number;
+  bfs_local_finalize(levels: number, begin: number, end: number): number;
+  sssp_local(
+    weightKind: number,
+    outOffsets: number,
+    outTargets: number,
+    weights: number,
+    dist: number,
+    seeds: number,
+    seedCount: number,
+    heap: number,
+    position: number,
+    queue: number,
+    changed: number,
+    changedList: number,
+    changedCount: number,
+  ): number;
   lif_run(control: number, firstStep: number, maxSteps: number): number;
   lif_deliver(control: number, ids: number, steps: number, count: number): number;
   lif_ring_take(control: number, firstStep: number, rows: number, list: number, count: number, out: number): number;
@@ -60,16 +77,31 @@ export interface DistributedKernels extends GraphKernels {
   wcc_local_min(root: number, labels: number, rootLabel: number, n: number, flags: number, out: number, outCount: number): number;
 }
 
-/** Everything a worker is told about its run (structured-cloneable). */
+/** One partition's share of a run (structured-cloneable). */
+export interface PartitionSetup {
+  /** the partition's index, i.e. its logical worker (barrier slot, reduction slot, mailbox row) */
+  worker: number;
+  part: PlacedPartition;
+  /** this partition's state regions, named by the program */
+  regions: Record<string, number>;
+  /** the algorithm's settings (numbers and strings only) */
+  settings: Record<string, number | string | boolean>;
+  /** a failure to inject in this partition (coordinator.ts InjectedFault) */
+  fault?: { superstep: number; mode: 'throw' | 'exit' | 'trap' | 'hang' };
+}
+
+/**
+ * Everything a thread is told about its run (structured-cloneable): the run's shared blocks and the
+ * partitions this thread steps, in lockstep, one barrier per round (worker.ts).
+ */
 export interface RunSetup {
   /** identifies the host (memory + module): a worker instantiates the kernels once per host */
   hostKey: string;
   memory: WebAssembly.Memory;
   module: WebAssembly.Module;
   algorithm: AlgorithmName;
+  /** partitions in the run (logical workers), over all threads */
   workers: number;
-  worker: number;
-  part: PlacedPartition;
   /** the control block (control.ts) */
   control: number;
   barrierTimeoutMs: number;
@@ -77,12 +109,8 @@ export interface RunSetup {
   spin: number;
   mailboxes: MailboxDirectory;
   reductions: number;
-  /** this partition's state regions, named by the program */
-  regions: Record<string, number>;
-  /** the algorithm's settings (numbers and strings only) */
-  settings: Record<string, number | string | boolean>;
-  /** a failure to inject in this worker (coordinator.ts InjectedFault) */
-  fault?: { superstep: number; mode: 'throw' | 'exit' | 'trap' | 'hang' };
+  /** the partitions this thread runs, in the order it steps them */
+  partitions: PartitionSetup[];
 }
 
 /** One superstep as one worker saw it. */
@@ -116,7 +144,6 @@ export class WorkerContext {
   readonly part: PlacedPartition;
   readonly workers: number;
   readonly worker: number;
-  readonly barrier: Barrier;
   readonly router: Router;
   readonly regions: Record<string, number>;
   readonly settings: Record<string, number | string | boolean>;
@@ -128,27 +155,30 @@ export class WorkerContext {
   exchange = 0;
   private readonly reductions: number;
   private readonly u32: Uint32Array;
-  private stepStarted = performance.now();
-  private readonly fault: RunSetup['fault'];
+  /** compute milliseconds of the current superstep before the program's last yield */
+  private computed = 0;
+  private runStarted = performance.now();
+  private readonly fault: PartitionSetup['fault'];
+  /** barrier wait of the thread, added by its driver (worker.ts), since the last `endStep` */
+  private waited = 0;
   superstep = 0;
   /** compute milliseconds per phase; barrier waits are not counted (they are in StepRecord.waitMs) */
   readonly phaseMs: number[] = [];
   private currentPhase = 0;
   private phaseStarted = performance.now();
 
-  constructor(setup: RunSetup, kernels: DistributedKernels) {
+  constructor(setup: RunSetup, partition: PartitionSetup, kernels: DistributedKernels) {
     this.kernels = kernels;
-    this.part = setup.part;
+    this.part = partition.part;
     this.workers = setup.workers;
-    this.worker = setup.worker;
+    this.worker = partition.worker;
     this.memory = setup.memory;
-    this.regions = setup.regions;
-    this.settings = setup.settings;
+    this.regions = partition.regions;
+    this.settings = partition.settings;
     this.reductions = setup.reductions;
-    this.barrier = new Barrier(setup.memory, setup.control, setup.workers, setup.worker, setup.barrierTimeoutMs, setup.spin);
-    this.router = new Router(setup.memory, setup.mailboxes, setup.worker);
+    this.router = new Router(setup.memory, setup.mailboxes, partition.worker);
     this.u32 = new Uint32Array(setup.memory.buffer);
-    this.fault = setup.fault;
+    this.fault = partition.fault;
   }
 
   view<T extends Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor>(Type: T, offset: number, length: number): InstanceType<T> {
@@ -183,13 +213,38 @@ export class WorkerContext {
     return this.u32[box.header >>> 2]!;
   }
 
-  /** Wait for every worker (the end of an exchange: what was packed is now readable). */
-  sync(): void {
+  /**
+   * Wait for every worker (the end of an exchange: what was packed is now readable). A program
+   * writes `yield* context.sync()`: the yield hands the thread back to its driver (worker.ts), which
+   * steps its other partitions to the same point and meets the other threads at the barrier.
+   */
+  *sync(): Generator<void, void, void> {
     if (this.fault && this.fault.superstep === this.superstep) injectFault(this.fault.mode, this.kernels);
-    this.phase(this.currentPhase);
-    this.barrier.arrive(this.superstep);
-    this.phaseStarted = performance.now();
+    yield;
     this.exchange++;
+  }
+
+  // --- the driver's side (worker.ts): time runs for a partition only while its program runs ---
+
+  /** The program is about to run (until its next yield). */
+  resume(): void {
+    const now = performance.now();
+    this.phaseStarted = now;
+    this.runStarted = now;
+  }
+
+  /** The program yielded (or returned): its time so far goes to the current phase and superstep. */
+  pause(): void {
+    const now = performance.now();
+    this.phaseMs[this.currentPhase] = (this.phaseMs[this.currentPhase] ?? 0) + now - this.phaseStarted;
+    this.phaseStarted = now;
+    this.computed += now - this.runStarted;
+    this.runStarted = now;
+  }
+
+  /** The thread waited `ms` at the barrier this partition last yielded to. */
+  addWait(ms: number): void {
+    this.waited += ms;
   }
 
   /** Enter phase `index` of the program's description (time so far goes to the phase being left). */
@@ -263,12 +318,14 @@ export class WorkerContext {
   /** Close the current superstep's record. */
   endStep(): void {
     const now = performance.now();
-    const waitMs = this.barrier.takeWait();
+    const waitMs = this.waited;
+    this.waited = 0;
     const traffic = this.router.takeStep();
-    const step: StepRecord = { computeMs: now - this.stepStarted - waitMs, waitMs, bytes: traffic.bytes, messages: traffic.messages };
+    const step: StepRecord = { computeMs: this.computed + now - this.runStarted, waitMs, bytes: traffic.bytes, messages: traffic.messages };
     if (traffic.bytesTo) step.bytesTo = traffic.bytesTo;
     this.steps.push(step);
-    this.stepStarted = now;
+    this.computed = 0;
+    this.runStarted = now;
     this.superstep++;
   }
 }

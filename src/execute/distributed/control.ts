@@ -1,6 +1,9 @@
 /**
  * The run's control block in shared memory: the barrier every worker meets at phase boundaries,
  * the abort word, and per-worker words for diagnosis (and heartbeats, for failure detection).
+ * A "worker" here is a partition's logical worker: a thread that runs several partitions marks each
+ * one's arrival as it yields (`mark`), then waits once (`wait`); COUNT reaches P when every partition
+ * has arrived, whichever threads run them.
  *
  *   Int32 word   name          written by                       read by
  *   0            COUNT         each arriving worker (Atomics)   the last arriver resets it
@@ -73,21 +76,51 @@ export class Barrier {
     this.spinBudget = spin;
   }
 
-  /** Wait until every worker has arrived; throws WorkerLostError naming the missing worker after the timeout. */
-  arrive(superstep: number): void {
+  /** The barrier's current generation: read it before the first `mark` of a round. */
+  generation(): number {
+    return Atomics.load(this.words, CONTROL_GENERATION);
+  }
+
+  /**
+   * Partition `p` has arrived at the barrier of `generation` (the thread running it goes on to its
+   * next partition, or to `wait`). Returns true when it was the last arrival: it released everyone.
+   */
+  mark(p: number, generation: number): boolean {
     const words = this.words;
-    const started = performance.now();
-    Atomics.add(words, heartbeatWord(this.workers, this.worker), 1);
-    const generation = Atomics.load(words, CONTROL_GENERATION);
-    Atomics.store(words, CONTROL_ARRIVED + this.worker, generation + 1);
+    Atomics.add(words, heartbeatWord(this.workers, p), 1);
+    Atomics.store(words, CONTROL_ARRIVED + p, generation + 1);
     if (Atomics.add(words, CONTROL_COUNT, 1) === this.workers - 1) {
       Atomics.store(words, CONTROL_COUNT, 0);
       Atomics.add(words, CONTROL_GENERATION, 1);
       Atomics.notify(words, CONTROL_GENERATION);
+      return true;
+    }
+    return false;
+  }
+
+  /** Wait until every worker has arrived; throws WorkerLostError naming the missing worker after the timeout. */
+  arrive(superstep: number): void {
+    const started = performance.now();
+    const generation = this.generation();
+    if (this.mark(this.worker, generation)) {
       this.waited += performance.now() - started;
       return;
     }
-    // Spin first (only when every worker has a core: this.spin > 0): a sleeping waiter takes tens
+    this.wait(generation, superstep, started);
+  }
+
+  /**
+   * Wait until the barrier of `generation` is released (every partition marked), from `started`
+   * (performance.now() of the first mark); throws WorkerLostError naming the missing partition after
+   * the timeout, or RunAborted when the run is being torn down.
+   */
+  wait(generation: number, superstep: number, started = performance.now()): void {
+    const words = this.words;
+    if (Atomics.load(words, CONTROL_GENERATION) !== generation) {
+      this.waited += performance.now() - started;
+      return;
+    }
+    // Spin first (only when every thread has a core: this.spin > 0): a sleeping waiter takes tens
     // to hundreds of microseconds to be woken, more than a whole superstep of a small spiking
     // network; the clock is read every 64 loads to keep the loop tight.
     // The budget adapts: a spin that had to give up halves it (on a machine whose cores are busy
@@ -130,7 +163,7 @@ export class Barrier {
   }
 
   /** The first worker that has not arrived in `generation` (the waiter's own diagnosis). */
-  private missing(generation: number): number {
+  missing(generation: number): number {
     for (let q = 0; q < this.workers; q++) {
       if (Atomics.load(this.words, CONTROL_ARRIVED + q) <= generation) return q;
     }

@@ -8,7 +8,8 @@
  *   2. place every partition as a local graph (src/place/place.ts) and allocate its state, the
  *      mailboxes (src/exchange/router.ts), the control block and the reduction slots: everything
  *      before any worker starts, since growing the memory would change its buffer under them;
- *   3. post one task per partition; each worker runs its phases and meets the others at barriers;
+ *   3. post one task per thread (one per partition, up to the cores; worker.ts steps a thread's
+ *      partitions in turn); each runs its partitions' phases and meets the others at barriers;
  *   4. a worker that fails raises ABORT (the others leave their barrier within a wait slice); a
  *      worker that hangs is named by a peer whose barrier timed out, or by the watchdog when no
  *      worker moves at all; its thread is then terminated: the run ends with a WorkerLostError,
@@ -26,7 +27,7 @@ import { pagerankSettings, sourceVertex } from '../options.js';
 import { runAlgorithm } from '../single.js';
 import { checkNonNegativeWeights, checkSsspDistances } from '../sssp.js';
 import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../types.js';
-import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_FAILED, controlWords, heartbeatWord } from './control.js';
+import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_GENERATION, controlWords, heartbeatWord } from './control.js';
 import { REDUCTION_SLOT_BYTES, type RunSetup, type StepRecord, type WorkerReport } from './context.js';
 import { collectLif, lifErrorInInputIds, lifSettings } from './lif.js';
 import { PROGRAMS } from './programs.js';
@@ -35,14 +36,15 @@ import type { ProgramDescription, Settings } from './program.js';
 /** The platform's thread pool (src/platform/node.ts: piscina). */
 export interface WorkerPool {
   readonly threads: number;
-  run(setup: RunSetup, signal?: AbortSignal): Promise<WorkerReport>;
+  /** run one thread's partitions (worker.ts runPartitions): one report per partition */
+  run(setup: RunSetup, signal?: AbortSignal): Promise<WorkerReport[]>;
   destroy(): Promise<void>;
 }
 
 export interface CoordinatorOptions {
   /** makes a pool of `threads` threads (the platform seam) */
   createWorkerPool: (threads: number) => WorkerPool;
-  /** cores available: barriers spin briefly only when every worker has one */
+  /** cores available: a run uses at most this many threads by default, and they spin at barriers */
   hardwareThreads?: number;
   /**
    * Start the pool with at least this many threads (default: the first run's worker count). A run
@@ -70,6 +72,12 @@ export interface DistributedRunOptions extends AlgorithmOptions {
    * (WorkerLostError); also the watchdog's limit when no worker makes progress. Default 60 000.
    */
   barrierTimeoutMs?: number;
+  /**
+   * Threads to run the partitions on (default: one per partition, up to the cores available). A
+   * thread steps its partitions in turn between barriers, so P partitions on T < P threads give the
+   * same bits as on P threads; more threads than cores makes every barrier a sleep and a wake-up.
+   */
+  threads?: number;
 }
 
 export const DEFAULT_BARRIER_TIMEOUT_MS = 60_000;
@@ -174,6 +182,9 @@ export class DistributedAlgorithmCoordinator {
     if (!(ALGORITHMS as readonly string[]).includes(algorithm)) throw new OptionsError('algorithm', `must be one of ${ALGORITHMS.join(', ')}`, algorithm);
     const timeout = options.barrierTimeoutMs ?? DEFAULT_BARRIER_TIMEOUT_MS;
     if (!(Number.isFinite(timeout) && timeout > 0)) throw new OptionsError('barrierTimeoutMs', 'must be a positive number of milliseconds', timeout);
+    if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1 && options.threads <= MAX_WORKERS)) {
+      throw new OptionsError('threads', `must be an integer from 1 to ${MAX_WORKERS}`, options.threads);
+    }
     const { plan } = partition;
     if (plan.n !== graph.n || plan.m !== graph.m) {
       throw new OptionsError('partition', `was made for a graph of ${plan.n} vertices and ${plan.m} arcs, not this one (${graph.n}, ${graph.m})`);
@@ -204,23 +215,30 @@ export class DistributedAlgorithmCoordinator {
       const placeMs = performance.now() - placeStarted;
 
       const hardware = this.options.hardwareThreads ?? workers;
-      const setups: RunSetup[] = placed.map((part, p) => ({
+      const threads = Math.min(workers, options.threads ?? Math.max(1, hardware));
+      // partitions dealt round-robin: the plan balanced them, so any even deal balances the threads
+      const setups: RunSetup[] = Array.from({ length: threads }, () => ({
         hostKey: hostKeyOf(host),
         memory: host.memory,
         module: host.module,
         algorithm,
         workers,
-        worker: p,
-        part,
         control,
         barrierTimeoutMs: timeout,
-        spin: workers <= hardware ? BARRIER_SPIN_MICROSECONDS : 0,
+        spin: threads <= hardware ? BARRIER_SPIN_MICROSECONDS : 0,
         mailboxes,
         reductions,
-        regions: regions[p]!,
-        settings: { ...settings, ...perPartition[p] },
-        fault: options.fault && options.fault.worker === p ? options.fault : undefined,
+        partitions: [],
       }));
+      placed.forEach((part, p) =>
+        setups[p % threads]!.partitions.push({
+          worker: p,
+          part,
+          regions: regions[p]!,
+          settings: { ...settings, ...perPartition[p] },
+          fault: options.fault && options.fault.worker === p ? options.fault : undefined,
+        }),
+      );
       const started = performance.now();
       let reports: WorkerReport[];
       try {
@@ -276,62 +294,61 @@ export class DistributedAlgorithmCoordinator {
   }
 
   /**
-   * Post every task and wait for all, with the failure rules of the module comment. Returns the
-   * reports in worker order, or throws the failure that ended the run.
+   * Post every thread's task and wait for all, with the failure rules of the module comment.
+   * Returns one report per partition in partition order, or throws the failure that ended the run.
    */
   private async runTasks(setups: RunSetup[], memory: WebAssembly.Memory, control: number, timeout: number): Promise<WorkerReport[]> {
-    const workers = setups.length;
-    const pool = this.poolFor(workers);
+    const threads = setups.length;
+    const workers = setups[0]!.workers;
+    const pool = this.poolFor(threads);
+    const words = new Int32Array(memory.buffer, control, controlWords(workers));
     const controllers = setups.map(() => new AbortController());
-    const settled = new Array<boolean>(workers).fill(false);
+    const settled = new Array<boolean>(threads).fill(false);
     let failed: (() => void) | null = null;
     const failure = new Promise<void>((resolve) => (failed = resolve));
-    const tasks = setups.map((setup, p) =>
-      pool.run(setup, controllers[p]!.signal).then(
-        (report) => {
-          settled[p] = true;
-          if (report.error) failed!();
-          return report;
+    const aborted = (setup: RunSetup, message: string): WorkerReport[] =>
+      setup.partitions.map((partition) => ({ worker: partition.worker, steps: [], result: {}, bytesTo: [], messagesTo: [], phaseMs: [], error: { name: 'WorkerLostError', code: ErrorCode.WORKER_LOST, message, details: { worker: partition.worker } } }));
+    const tasks = setups.map((setup, t) =>
+      pool.run(setup, controllers[t]!.signal).then(
+        (reports) => {
+          settled[t] = true;
+          if (reports.some((report) => report.error)) failed!();
+          return reports;
         },
         (error: unknown) => {
-          settled[p] = true;
-          if (controllers[p]!.signal.aborted) {
-            // terminated by us after another worker's failure (or a hang the peers reported): not the cause
-            const report: WorkerReport = { worker: p, steps: [], result: {}, bytesTo: [], messagesTo: [], phaseMs: [], error: { name: 'WorkerLostError', code: ErrorCode.WORKER_LOST, message: 'run aborted: thread terminated', details: { worker: p } } };
-            return report;
-          }
-          // the thread died (process.exit, a crash) or was terminated by us
-          abortRun(memory, control, workers, ABORT_FAILURE, p);
+          settled[t] = true;
+          // terminated by us after another worker's failure (or a hang the peers reported): not the cause
+          if (controllers[t]!.signal.aborted) return aborted(setup, 'run aborted: thread terminated');
+          // the thread died (process.exit, a crash): the partition it was running is the one that
+          // has not arrived at the current barrier while the ones stepped before it have
+          const generation = Atomics.load(words, CONTROL_GENERATION);
+          const lost = setup.partitions.find((partition) => Atomics.load(words, CONTROL_ARRIVED + partition.worker) <= generation) ?? setup.partitions[0]!;
+          abortRun(memory, control, workers, ABORT_FAILURE, lost.worker);
           failed!();
           const message = error instanceof Error ? error.message : String(error);
-          const report: WorkerReport = {
-            worker: p,
-            steps: [],
-            result: {},
-            bytesTo: [],
-            messagesTo: [],
-            phaseMs: [],
-            error: { name: 'WorkerLostError', code: ErrorCode.WORKER_LOST, message: `worker ${p} was lost: ${message}`, details: { worker: p, partition: setup.part.part, cause: 'exit' } },
-          };
-          return report;
+          return setup.partitions.map((partition) =>
+            partition === lost
+              ? { worker: lost.worker, steps: [], result: {}, bytesTo: [], messagesTo: [], phaseMs: [], error: { name: 'WorkerLostError', code: ErrorCode.WORKER_LOST, message: `worker ${lost.worker} was lost: ${message}`, details: { worker: lost.worker, partition: lost.part.part, cause: 'exit' } } }
+              : aborted(setup, 'run aborted: its thread was lost')[0]!,
+          );
         },
       ),
     );
-    const watchdog = this.watch(memory, control, workers, timeout, settled, () => failed!());
-    const all = Promise.all(tasks);
+    const watchdog = this.watch(memory, control, workers, timeout, () => setups.find((_, t) => !settled[t])?.partitions[0]?.worker ?? -1, () => failed!());
+    const all = Promise.all(tasks).then((perThread) => perThread.flat().sort((x, y) => x.worker - y.worker));
     try {
       const first = await Promise.race([all, failure.then(() => null)]);
       if (first) return first;
-      // a failure: a worker named as lost (hung) is terminated at once; the others leave their
-      // barriers on the ABORT word within a wait slice; whatever is still running after the grace
-      // period is terminated too
+      // a failure: the thread of a worker named as lost (hung) is terminated at once; the others
+      // leave their barriers on the ABORT word within a wait slice; whatever is still running after
+      // the grace period is terminated too
       // (only a hang: a worker that failed by itself is already sending its own report)
-      const words = new Int32Array(memory.buffer, control, controlWords(workers));
       const culprit = Atomics.load(words, CONTROL_FAILED) - 1;
-      if (Atomics.load(words, CONTROL_ABORT) === ABORT_TIMEOUT && culprit >= 0 && culprit < workers && !settled[culprit]) controllers[culprit]!.abort();
+      const culpritThread = setups.findIndex((setup) => setup.partitions.some((partition) => partition.worker === culprit));
+      if (Atomics.load(words, CONTROL_ABORT) === ABORT_TIMEOUT && culpritThread >= 0 && !settled[culpritThread]) controllers[culpritThread]!.abort();
       await Promise.race([all, delay(TEARDOWN_GRACE_MS)]);
-      controllers.forEach((controller, p) => {
-        if (!settled[p]) controller.abort();
+      controllers.forEach((controller, t) => {
+        if (!settled[t]) controller.abort();
       });
       const reports = await all;
       throw chooseFailure(reports, memory, control, workers);
@@ -344,7 +361,7 @@ export class DistributedAlgorithmCoordinator {
    * The watchdog: when no worker's heartbeat (bumped at every barrier) moves for `timeout` ms, the run
    * is stuck (e.g. a single worker hangs, with no peer to time out on it): abort it.
    */
-  private watch(memory: WebAssembly.Memory, control: number, workers: number, timeout: number, settled: boolean[], onStuck: () => void): { stop(): void } {
+  private watch(memory: WebAssembly.Memory, control: number, workers: number, timeout: number, stuckWorker: () => number, onStuck: () => void): { stop(): void } {
     const words = new Int32Array(memory.buffer, control, controlWords(workers));
     const beats = (): number[] => Array.from({ length: workers }, (_, p) => Atomics.load(words, heartbeatWord(workers, p)));
     let last = beats();
@@ -357,8 +374,7 @@ export class DistributedAlgorithmCoordinator {
         return;
       }
       if (performance.now() - lastMoved > timeout) {
-        const stuck = settled.findIndex((done) => !done);
-        abortRun(memory, control, workers, ABORT_TIMEOUT, stuck);
+        abortRun(memory, control, workers, ABORT_TIMEOUT, stuckWorker());
         onStuck();
       }
     }, Math.min(1000, Math.max(50, timeout / 4)));

@@ -117,7 +117,7 @@ export const lifProgram: Program = {
     };
   },
 
-  run(context: WorkerContext): Record<string, number | boolean> {
+  *run(context: WorkerContext): Generator<void, Record<string, number | boolean>, void> {
     const k = context.kernels;
     const part = context.part;
     const { control, spikeIds, spikeCapacity, stepSpikes, receivedIds, receivedSteps } = context.regions as Record<string, number>;
@@ -171,7 +171,7 @@ export const lifProgram: Program = {
       }
       context.phase(1);
       for (let i = 0; i < sendPeers.length; i++) context.router.commit(sendPeers[i]!, boxes[i]!, fill[i]!, 8 * fill[i]!, t);
-      context.sync();
+      yield* context.sync();
       context.phase(2);
       // deliver what the masters elsewhere fired, along this partition's arcs of their replicas
       let received = 0;
@@ -196,7 +196,7 @@ export const lifProgram: Program = {
           k.lif_ring_take(control, next, nextLength, list, count, box.payload);
           context.router.commit(pull.receivePeers[i]!, box, count, 8 * count * nextLength);
         }
-        context.sync();
+        yield* context.sync();
         for (let i = 0; i < pull.sendPeers.length; i++) {
           const [list, count] = context.sendList(i, pull);
           k.lif_ring_add(control, next, nextLength, list, count, context.inbox(pull.sendPeers[i]!).payload);

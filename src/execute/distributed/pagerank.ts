@@ -48,7 +48,7 @@ export const pagerankProgram: Program = {
     };
   },
 
-  run(context: WorkerContext): Record<string, number | boolean> {
+  *run(context: WorkerContext): Generator<void, Record<string, number | boolean>, void> {
     const k = context.kernels;
     const part = context.part;
     const { scores, contrib, limbs, scratch } = context.regions as Record<string, number>;
@@ -72,7 +72,7 @@ export const pagerankProgram: Program = {
       k.exactsum_normalize(dangling);
       context.phase(EXCHANGE);
       context.packDense64(contrib, part.push);
-      context.sync();
+      yield* context.sync();
       context.phase(AGGREGATE);
       if (iteration > 0 && context.mergedSum(parity ^ 1, 'B', scratch) < tolerance) {
         converged = true;
@@ -99,7 +99,7 @@ export const pagerankProgram: Program = {
           k.fixedsum_gather_rows(limbs, list, length, box.payload);
           context.router.commit(receivePeers[i]!, box, length, rowBytes * length);
         }
-        context.sync();
+        yield* context.sync();
         for (let i = 0; i < sendPeers.length; i++) {
           const [list, length] = context.sendList(i, part.pull);
           k.fixedsum_add_rows(limbs, context.inbox(sendPeers[i]!).payload, list, length);

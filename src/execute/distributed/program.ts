@@ -31,6 +31,7 @@ export interface Program {
   needsNeurons: boolean;
   /** the coordinator allocates one partition's state regions (before any worker starts) */
   allocate(host: WasmHost, part: PlacedPartition, settings: Settings): Record<string, number>;
-  /** a worker runs its partition's phases, superstep by superstep; returns small results */
-  run(context: WorkerContext): Record<string, number | boolean>;
+  /** a worker runs its partition's phases, superstep by superstep, yielding at every barrier
+   * (`yield* context.sync()`: the driver in worker.ts meets the other threads there); returns small results */
+  run(context: WorkerContext): Generator<void, Record<string, number | boolean>, void>;
 }

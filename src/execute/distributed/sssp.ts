@@ -44,8 +44,8 @@ export const ssspProgram: Program = {
     };
   },
 
-  run(context: WorkerContext): Record<string, number | boolean> {
-    return relaxToQuiescence(context, context.settings.unitWeights === true);
+  *run(context: WorkerContext): Generator<void, Record<string, number | boolean>, void> {
+    return yield* relaxToQuiescence(context, context.settings.unitWeights === true);
   },
 };
 
@@ -57,7 +57,7 @@ export const ssspProgram: Program = {
  * point relaxes vertices again when a shorter path arrives from another partition, and measured
  * 2-3x slower than levels on R-MAT scale 17.
  */
-export function relaxToQuiescence(context: WorkerContext, unitWeights: boolean): Record<string, number | boolean> {
+export function* relaxToQuiescence(context: WorkerContext, unitWeights: boolean): Generator<void, Record<string, number | boolean>, void> {
   const k = context.kernels;
   const part = context.part;
   const { dist, queued, changed, changedList, changedCount } = context.regions as Record<string, number>;
@@ -98,7 +98,7 @@ export function relaxToQuiescence(context: WorkerContext, unitWeights: boolean):
         const entries = k.exchange_pack_flagged64(dist, changed, list, length, box.positions, box.payload);
         context.router.commit(receivePeers[i]!, box, entries, 12 * entries);
       }
-      context.sync();
+      yield* context.sync();
       // masters lowered by a replica relax next superstep (queued) and are announced now (changed)
       for (let i = 0; i < sendPeers.length; i++) {
         const [list] = context.sendList(i);
@@ -116,7 +116,7 @@ export function relaxToQuiescence(context: WorkerContext, unitWeights: boolean):
     }
     const parity = rounds & 1;
     context.counters(parity)[0] = listed[0]! + count;
-    context.sync();
+    yield* context.sync();
     if (context.sumCounter(parity, 0) === 0) break;
     for (let i = 0; i < receivePeers.length; i++) {
       const [list] = context.receiveList(i);

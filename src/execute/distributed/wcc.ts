@@ -40,7 +40,7 @@ export const wccProgram: Program = {
     };
   },
 
-  run(context: WorkerContext): Record<string, number | boolean> {
+  *run(context: WorkerContext): Generator<void, Record<string, number | boolean>, void> {
     const k = context.kernels;
     const part = context.part;
     const { root, labels, rootLabel, flags, changed } = context.regions as Record<string, number>;
@@ -66,7 +66,7 @@ export const wccProgram: Program = {
         const entries = k.exchange_pack_flagged32(labels, flags, list, length, box.positions, box.payload);
         context.router.commit(receivePeers[i]!, box, entries, 8 * entries);
       }
-      context.sync();
+      yield* context.sync();
       if (context.sumCounter(parity, 0) === 0) break;
       for (let i = 0; i < sendPeers.length; i++) {
         const [list] = context.sendList(i);
@@ -80,7 +80,7 @@ export const wccProgram: Program = {
         const entries = k.exchange_pack_flagged32(labels, flags, list, length, box.positions, box.payload);
         context.router.commit(sendPeers[i]!, box, entries, 8 * entries);
       }
-      context.sync();
+      yield* context.sync();
       for (let i = 0; i < receivePeers.length; i++) {
         const [list] = context.receiveList(i);
         const box = context.inbox(receivePeers[i]!);

@@ -4,5 +4,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { runPartition } = await import('./worker.ts');
-export default runPartition;
+const { runPartitions } = await import('./worker.ts');
+export default runPartitions;
