@@ -129,3 +129,39 @@ describe('runs started together', () => {
     });
   }, 60_000);
 });
+
+describe('partitions on fewer threads than partitions (a thread steps several in turn)', () => {
+  it('give the single-worker bits and the same traffic for every thread count', async () => {
+    const host = createHostSync({ initialBytes: 32 << 20 });
+    const random = new Random(4242);
+    const algorithms: AlgorithmName[] = ['pagerank', 'bfs', 'sssp', 'wcc', 'lif'];
+    for (let trial = 0; trial < 40; trial++) {
+      const mark = host.arena.mark();
+      const graph = nonNegative(host, randomGraph(host, random));
+      const algorithm = algorithms[trial % algorithms.length]!;
+      const k = random.int(2, 8);
+      const options = { source: random.int(0, graph.n - 1), steps: 30, seed: trial, recordSpikes: true };
+      const single = runAlgorithm(graph, algorithm, options);
+      const plan = buildPartitionPlan(graph, randomAssignment(graph, k, 'vertex-cut', random));
+      const own = await system.executeDistributedAlgorithmOnPlan(graph, plan, algorithm, { ...options, threads: k });
+      const threads = random.int(1, k - 1);
+      const shared = await system.executeDistributedAlgorithmOnPlan(graph, plan, algorithm, { ...options, threads });
+      const label = `trial ${trial} (${algorithm}, k = ${k}, threads = ${threads})`;
+      await expectSameBits(graph, algorithm, single, own, `${label}, one thread each`, options.steps);
+      await expectSameBits(graph, algorithm, single, shared, label, options.steps);
+      expect(shared.stats.traffic, `${label}: traffic`).toEqual(own.stats.traffic);
+      expect(shared.stats.supersteps, `${label}: supersteps`).toBe(own.stats.supersteps);
+      expect(shared.stats.perSuperstep.every((step) => step.length === k), `${label}: a record per partition`).toBe(true);
+      host.arena.release(mark);
+    }
+  }, 120_000);
+
+  it('refuses a thread count that is not a positive integer', async () => {
+    const host = createHostSync({ initialBytes: 4 << 20 });
+    const graph = buildGraph(host, { n: 3, src: [0, 1], dst: [1, 2] });
+    const plan = buildPartitionPlan(graph, { k: 2, strategy: 'edge-cut', vertexOwner: Int32Array.from([0, 1, 1]), arcOwner: null });
+    for (const threads of [0, -1, 1.5, Number.NaN]) {
+      await expect(system.executeDistributedAlgorithmOnPlan(graph, plan, 'bfs', { threads }), `threads = ${threads}`).rejects.toMatchObject({ code: 'E_OPTION' });
+    }
+  });
+});
