@@ -28,6 +28,7 @@ export const STRATEGIES = ['auto', 'edge-cut', 'vertex-cut', 'hybrid'] as const;
 export interface RunFlags {
   algo: string;
   workers?: string;
+  threads?: string;
   strategy?: string;
   source?: string;
   iterations?: string;
@@ -60,6 +61,8 @@ interface RunSettings {
   options: AlgorithmOptions;
   source?: number;
   workers: number;
+  /** threads to run the workers on (default: the runtime's, one per worker up to the cores) */
+  threads?: number;
   strategy: StrategyChoice;
   /** run through the distributed runtime (P > 1, or a strategy was asked for) */
   distributed: boolean;
@@ -80,6 +83,7 @@ function settingsOf(flags: RunFlags): RunSettings {
   for (const [key, flag, what] of later) if (flags[key] !== undefined) throw notAvailableYet(flag, what);
   const workers = integerOption('--workers', flags.workers ?? '1', 1, MAX_WORKERS);
   const strategy = choiceOption('--strategy', flags.strategy ?? 'auto', STRATEGIES);
+  const threads = flags.threads === undefined ? undefined : integerOption('--threads', flags.threads, 1, MAX_WORKERS);
 
   const only = (flag: string, value: unknown, algorithms: AlgorithmName[]) => {
     if (value !== undefined && !algorithms.includes(algorithm)) {
@@ -103,7 +107,7 @@ function settingsOf(flags: RunFlags): RunSettings {
     if (algorithm === 'lif') options.seed = seed;
   }
   if (flags.spikes !== undefined) options.recordSpikes = true;
-  return { algorithm, options, source, workers, strategy, distributed: workers > 1 || flags.strategy !== undefined };
+  return { algorithm, options, source, workers, threads, strategy, distributed: workers > 1 || flags.strategy !== undefined || threads !== undefined };
 }
 
 /** Values in input ids: WCC labels are vertices, so they are mapped like the vertices are. */
@@ -116,7 +120,7 @@ function outputValues(graph: NeuromorphicGraph, result: AlgorithmResult): Float6
 }
 
 export async function runCommand(host: WasmHost, graphPath: string, flags: RunFlags, io: CliIo): Promise<void> {
-  const { algorithm, options, source, workers, strategy, distributed } = settingsOf(flags);
+  const { algorithm, options, source, workers, threads, strategy, distributed } = settingsOf(flags);
 
   const loadBar = progressBar('loading', io.stderrIsTTY);
   const loadStart = performance.now();
@@ -142,7 +146,7 @@ export async function runCommand(host: WasmHost, graphPath: string, flags: RunFl
     partitionMs = performance.now() - partitionStart;
     const system = new DistributedProcessingSystem();
     try {
-      result = await system.executeDistributedAlgorithm(graph, partition, options);
+      result = await system.executeDistributedAlgorithm(graph, partition, { ...options, threads });
     } finally {
       await system.close();
     }
@@ -223,6 +227,7 @@ function distributedStatistics(graph: NeuromorphicGraph, result: DistributedResu
   const { stats } = result;
   return {
     workers: stats.workers,
+    threads: stats.threads,
     strategy: stats.strategy,
     requestedStrategy: flags.strategy ?? 'auto',
     algorithm: result.algorithm,
@@ -257,7 +262,7 @@ async function summary(graph: NeuromorphicGraph, result: AlgorithmResult, values
   const lines = [`${result.algorithm}: n ${n}, m ${graph.m}, ${result.supersteps} supersteps, ${result.wallMs.toFixed(1)} ms`];
   if ('stats' in result) {
     const { stats } = result as DistributedResult;
-    lines[0] += ` on ${stats.workers} workers (${stats.strategy}; ${stats.bytes} bytes in ${stats.messages} messages)`;
+    lines[0] += ` on ${stats.workers} workers${stats.threads < stats.workers ? ` (${stats.threads} threads)` : ''} (${stats.strategy}; ${stats.bytes} bytes in ${stats.messages} messages)`;
   }
   switch (result.algorithm) {
     case 'pagerank': {

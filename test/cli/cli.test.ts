@@ -267,6 +267,26 @@ describe('neuromesh errors', () => {
     expectOneLineError(await cli('partition', karate), /required option/);
   });
 
+  it('--threads T runs P workers on T threads with the same values and traffic; bad counts are refused', async () => {
+    const host = createHostSync();
+    const graph = loadGraph(host, data('road_rome99.el'));
+    const reports = [];
+    for (const threads of ['4', '2', '1']) {
+      const out = temp(`threads-${threads}.json`);
+      const stats = temp(`threads-${threads}.stats.json`);
+      const outcome = await cli('run', data('road_rome99.el'), '--algo', 'wcc', '--workers', '4', '--threads', threads, '--strategy', 'edge-cut', '--out', out, '--stats', stats);
+      expect(outcome.code, outcome.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(out, 'utf8')).values).toEqual(Array.from(runAlgorithm(graph, 'wcc', {}).values));
+      const report = JSON.parse(readFileSync(stats, 'utf8'));
+      expect(report.workers).toBe(4);
+      expect(report.threads).toBe(Number(threads));
+      reports.push(report);
+    }
+    expect(reports[1].traffic).toEqual(reports[0].traffic);
+    expect(reports[2].traffic).toEqual(reports[0].traffic);
+    expectOneLineError(await cli('run', karate, '--algo', 'bfs', '--workers', '2', '--threads', '0'), /--threads must be an integer in \[1, 256\]/);
+  });
+
   it('--workers P --strategy S: the single-worker values, and --stats with per-superstep, per-worker traffic', async () => {
     const host = createHostSync();
     const graph = loadGraph(host, data('road_rome99.el'));

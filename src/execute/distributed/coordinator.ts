@@ -101,6 +101,8 @@ export type WorkerStep = StepRecord;
 
 export interface DistributedStats {
   workers: number;
+  /** threads the workers ran on (a thread steps its partitions in turn between barriers) */
+  threads: number;
   strategy: string;
   supersteps: number;
   /** the algorithm's wall time: tasks posted to all reports back, placement excluded */
@@ -247,7 +249,7 @@ export class DistributedAlgorithmCoordinator {
         throw algorithm === 'lif' && error instanceof Error ? lifErrorInInputIds(graph, error) : error;
       }
       const wallMs = performance.now() - started;
-      const stats = summarise(reports, workers, plan.strategy, wallMs, placeMs);
+      const stats = summarise(reports, workers, threads, plan.strategy, wallMs, placeMs);
       const result = collect(graph, placed, regions, reports, algorithm, options, settings);
       const phases = program.description.phases.map((name, index) => ({ name, msPerWorker: reports.map((report) => report.phaseMs[index] ?? 0) }));
       return { ...result, workers, strategy: plan.strategy, stats, phases, description: program.description, wallMs, perSuperstep: stats.perSuperstep.map((step) => ({ ms: Math.max(...step.map((w) => w.computeMs + w.waitMs)), active: 0 })) };
@@ -387,7 +389,7 @@ function emptyRun(graph: NeuromorphicGraph, algorithm: AlgorithmName, options: A
   const single = runAlgorithm(graph, algorithm, options);
   const perWorker = Array.from({ length: workers }, () => ({ computeMs: 0, waitMs: 0, bytes: 0, messages: 0 }));
   const zero = (): number[][] => Array.from({ length: workers }, () => new Array<number>(workers).fill(0));
-  const stats: DistributedStats = { workers, strategy, supersteps: 0, wallMs: single.wallMs, placeMs: 0, bytes: 0, messages: 0, perSuperstep: [], perWorker, traffic: { bytes: zero(), messages: zero() } };
+  const stats: DistributedStats = { workers, threads: 0, strategy, supersteps: 0, wallMs: single.wallMs, placeMs: 0, bytes: 0, messages: 0, perSuperstep: [], perWorker, traffic: { bytes: zero(), messages: zero() } };
   const program = PROGRAMS[algorithm];
   return { ...single, workers, strategy, stats, phases: program.description.phases.map((name) => ({ name, msPerWorker: new Array<number>(workers).fill(0) })), description: program.description };
 }
@@ -409,7 +411,7 @@ function chooseFailure(reports: WorkerReport[], memory: WebAssembly.Memory, cont
   return new WorkerLostError(ErrorCode.WORKER_LOST, `worker ${failedWorker} stopped making progress`, { worker: failedWorker, partition: failedWorker, cause: 'hang' });
 }
 
-function summarise(reports: WorkerReport[], workers: number, strategy: string, wallMs: number, placeMs: number): DistributedStats {
+function summarise(reports: WorkerReport[], workers: number, threads: number, strategy: string, wallMs: number, placeMs: number): DistributedStats {
   const supersteps = Math.max(0, ...reports.map((report) => report.steps.length));
   const perSuperstep: WorkerStep[][] = [];
   for (let s = 0; s < supersteps; s++) {
@@ -421,6 +423,7 @@ function summarise(reports: WorkerReport[], workers: number, strategy: string, w
   const pad = (row: number[]): number[] => Array.from({ length: workers }, (_, q) => row[q] ?? 0);
   return {
     workers,
+    threads,
     strategy,
     supersteps,
     wallMs,
