@@ -29,6 +29,23 @@ import * as flatbuffers from 'flatbuffers';
 import { ErrorCode, TransportError } from '../errors.js';
 import { addTypedVector, checksumOf, fieldPosition, openFrame, type OpenedFrame } from '../flatbuffers.js';
 import { Batch as BatchTable, BatchKind as KindCode, Codec, Frame as FrameTable } from '../generated/frame_generated.js';
+import type { DecodedPayload } from './codecs.js';
+
+/**
+ * Compressed payloads (codec Parts): what encodeFrame / decodeFrame need of a CompressionManager
+ * (codecs.ts). With one, every batch travels as its `encoded` payload; without, as typed vectors.
+ */
+export interface PayloadCodec {
+  encodePayload(batch: MessageBatch, universe: number): Uint8Array;
+  decodePayload(kind: BatchKind, bytes: Uint8Array, count: number, universe: number, rowWidth?: number): DecodedPayload;
+}
+
+/** encodeFrame's choice of payload form: codec Parts through `codecs`, ids bounded by `listLength`. */
+export interface FrameCompression {
+  codecs: PayloadCodec;
+  /** the agreed list length of the batch's partition pair (the id universe) */
+  listLength: (source: number, destination: number) => number;
+}
 
 /** The frame format this code writes and the only one it reads. */
 export const FRAME_FORMAT_VERSION = 1;
@@ -106,6 +123,8 @@ export interface DecodedFrame extends FrameHeader {
 
 /** What the receiver waits for; every field given must match (E_FRAME_UNEXPECTED otherwise). */
 export interface FrameExpectation extends Partial<FrameHeader> {
+  /** decodes batches whose codec is Parts (without: such batches are unsupported); needs listLength */
+  codecs?: PayloadCodec;
   /**
    * The agreed send list length for batches from partition `source` to `destination`, or -1
    * when no batch is expected between them. Dense value batches must have exactly that many
@@ -174,7 +193,7 @@ const BATCH_OVERHEAD_BYTES = 192;
  * offsets, u32 ranges), not for meaning: a batch that breaks the wire contract is a
  * TransportError (E_TRANSPORT) here rather than a frame every receiver rejects.
  */
-export function encodeFrame(header: FrameHeader, batches: readonly MessageBatch[]): Uint8Array {
+export function encodeFrame(header: FrameHeader, batches: readonly MessageBatch[], compression?: FrameCompression): Uint8Array {
   const refuse = (problem: string, field: string): never => {
     throw new TransportError(ErrorCode.TRANSPORT, `frame: cannot encode: ${problem}`, { field, problem });
   };
@@ -189,7 +208,9 @@ export function encodeFrame(header: FrameHeader, batches: readonly MessageBatch[
   if (estimate > MAX_FRAME_BYTES) refuse(`about ${estimate} bytes exceeds the 2 GiB a frame can hold: split the batches over several frames`, 'batches');
 
   const builder = new flatbuffers.Builder(estimate);
-  const offsets = batches.map((batch) => writeBatch(builder, batch));
+  const offsets = batches.map((batch) =>
+    compression ? writeEncodedBatch(builder, batch, compression.codecs.encodePayload(batch, compression.listLength(batch.sourcePartition, batch.destinationPartition))) : writeBatch(builder, batch),
+  );
   const batchVector = FrameTable.createBatchesVector(builder, offsets);
   // Defaults forced so that every header field, the checksum above all, has a findable position.
   builder.forceDefaults(true);
@@ -288,6 +309,20 @@ function writeBatch(builder: flatbuffers.Builder, batch: MessageBatch): number {
   return BatchTable.endBatch(builder);
 }
 
+/** A batch as codec Parts: the scalars, then the payload as CompressionManager.encodePayload wrote it. */
+function writeEncodedBatch(builder: flatbuffers.Builder, batch: MessageBatch, encoded: Uint8Array): number {
+  const payload = addTypedVector(builder, encoded);
+  BatchTable.startBatch(builder);
+  BatchTable.addSourcePartition(builder, batch.sourcePartition);
+  BatchTable.addDestinationPartition(builder, batch.destinationPartition);
+  BatchTable.addKind(builder, KIND_CODES[batch.kind]);
+  BatchTable.addCount(builder, batchCount(batch));
+  if (batch.kind === 'limbs-u64') BatchTable.addRowWidth(builder, batch.rowWidth);
+  BatchTable.addCodec(builder, Codec.Parts);
+  BatchTable.addEncoded(builder, payload);
+  return BatchTable.endBatch(builder);
+}
+
 /**
  * Decode and validate a frame (checks in the module comment). `expect` names what the receiver
  * waits for. Costs one CRC-32 pass (about 1 GB/s), O(1) per batch plus O(steps) for spike batches
@@ -347,7 +382,7 @@ export function decodeFrame(input: Uint8Array, expect: FrameExpectation = {}): D
   for (let index = 0; index < list.count; index++) {
     batchIndex = index;
     const table = frame.table(list.start + 4 * index, 'table');
-    batches[index] = readBatch(frame, table, rejects, expect.listLength);
+    batches[index] = readBatch(frame, table, rejects, expect.listLength, expect.codecs);
   }
   return { formatVersion, ...header, batches };
 }
@@ -359,7 +394,7 @@ interface Rejects {
   unexpected: (problem: string, field: string) => never;
 }
 
-function readBatch(frame: OpenedFrame, table: number, rejects: Rejects, listLength: FrameExpectation['listLength']): MessageBatch {
+function readBatch(frame: OpenedFrame, table: number, rejects: Rejects, listLength: FrameExpectation['listLength'], codecs?: PayloadCodec): MessageBatch {
   const { bytes } = frame;
   const { corrupt, unexpected } = rejects;
   // Module-level helpers rather than closures: this runs once per batch, 10,000s of times a frame.
@@ -370,6 +405,7 @@ function readBatch(frame: OpenedFrame, table: number, rejects: Rejects, listLeng
   const rowWidth = batchScalar(frame, table, BATCH_SLOT.rowWidth, 'row_width', 4);
   const codec = batchScalar(frame, table, BATCH_SLOT.codec, 'codec', 1);
   if (kind > KindCode.IdsOnly) corrupt(`unknown batch kind ${kind}`, 'kind', table);
+  if (codec === Codec.Parts && codecs && listLength) return readEncodedBatch(frame, table, rejects, { sourcePartition, destinationPartition, kind, count, rowWidth }, listLength, codecs);
   if (codec !== Codec.None) rejects.unsupported(`codec ${codec} is not supported (this reader knows only None)`, 'codec');
   if (frame.position(BATCH_SLOT.encoded, 'encoded', 4, table) >= 0) corrupt('an encoded payload in a batch whose codec is None', 'encoded');
   if (kind !== KindCode.LimbsU64 && rowWidth !== 0) corrupt(`row_width ${rowWidth} in a batch that is not LimbsU64`, 'row_width');
@@ -420,6 +456,53 @@ function readBatch(frame: OpenedFrame, table: number, rejects: Rejects, listLeng
       return { kind: 'spikes', ...route, stepOffsets: stepOffsets!, ids: ids! };
     default:
       return { kind: 'ids', ...route, ids: ids! };
+  }
+}
+
+const KIND_NAMES: BatchKind[] = ['values-f64', 'values-i32', 'limbs-u64', 'spikes', 'ids'];
+
+/**
+ * A codec Parts batch: no typed vectors, the `encoded` payload decoded by `codecs` (which checks it
+ * as hostile input: TransportError E_CODEC_CORRUPT), then the list checks of a plain batch.
+ */
+function readEncodedBatch(
+  frame: OpenedFrame,
+  table: number,
+  rejects: Rejects,
+  scalars: { sourcePartition: number; destinationPartition: number; kind: number; count: number; rowWidth: number },
+  listLength: (source: number, destination: number) => number,
+  codecs: PayloadCodec,
+): MessageBatch {
+  const { corrupt, unexpected } = rejects;
+  const { sourcePartition, destinationPartition, kind, count, rowWidth } = scalars;
+  for (const [slot, field] of [
+    [BATCH_SLOT.ids, 'ids'],
+    [BATCH_SLOT.stepOffsets, 'step_offsets'],
+    [BATCH_SLOT.f64Values, 'f64_values'],
+    [BATCH_SLOT.i32Values, 'i32_values'],
+    [BATCH_SLOT.u64Values, 'u64_values'],
+  ] as const) {
+    if (frame.position(slot, field, 4, table) >= 0) corrupt('a typed vector in a batch whose codec is Parts', field);
+  }
+  if (kind === KindCode.LimbsU64 ? rowWidth === 0 : rowWidth !== 0) corrupt(`row_width ${rowWidth} does not fit the batch kind`, 'row_width');
+  const span = frame.vector(BATCH_SLOT.encoded, 'encoded', 1, table);
+  if (!span) return corrupt('required array is missing (codec Parts)', 'encoded');
+  const agreed = listLength(sourcePartition, destinationPartition);
+  if (!(Number.isInteger(agreed) && agreed >= 0)) unexpected(`no batch is expected from partition ${sourcePartition} to partition ${destinationPartition}`, 'destination_partition');
+  const name = KIND_NAMES[kind]!;
+  const payload = codecs.decodePayload(name, frame.bytes.subarray(span.start, span.start + span.count), count, agreed, kind === KindCode.LimbsU64 ? rowWidth : 1);
+  const route = { sourcePartition, destinationPartition };
+  switch (name) {
+    case 'values-f64':
+      return { kind: name, ...route, values: payload.values as Float64Array, ids: payload.ids };
+    case 'values-i32':
+      return { kind: name, ...route, values: payload.values as Int32Array, ids: payload.ids };
+    case 'limbs-u64':
+      return { kind: name, ...route, rowWidth, values: payload.values as BigUint64Array, ids: payload.ids };
+    case 'spikes':
+      return { kind: name, ...route, stepOffsets: payload.stepOffsets!, ids: payload.ids! };
+    default:
+      return { kind: 'ids', ...route, ids: payload.ids! };
   }
 }
 

@@ -20,14 +20,38 @@
  * Counting: a batch is counted when a sender commits it with at least one entry: bytes = 8 (header)
  * + what the batch carries (positions and payload actually written), one message per batch. These are
  * the bytes a frame transport would have to move; the shared-memory path moves nothing but them.
+ * Beside them each commit counts what naive messaging and uncombined batches would have sent for the
+ * same elements (accounting.ts), when the run gives the Router its `communication` setup.
+ *
+ * Frame transport (`transport: 'frames'`): at commit the batch is read out of the mailbox, encoded as
+ * its NMF1 frame (frame.ts; codec Parts through a CompressionManager in optimized mode) into the
+ * pair's WIRE slot, and the mailbox buffer is overwritten with 0xFF bytes: the receiver must decode
+ * the frame (checked as hostile input: CRC, header, list lengths, codecs) back into the mailbox before
+ * the program reads it, which `inbox` does once per exchange. The bytes counted are the frames' bytes.
+ * A wire slot (per mailbox and parity, 8-byte aligned):
+ *
+ *   +0   u32 frame length (0: an empty batch, no frame)
+ *   +4   u32 exchange number the frame belongs to (a stale slot is refused)
+ *   +8   u32 channel (accounting.ts CHANNELS: which lists the batch follows)
+ *   +12  u32 aux
+ *   +16  the frame
  */
+import { ErrorCode, TransportError } from '../errors.js';
 import type { WasmHost } from '../memory/host.js';
-import type { PlacedPartition } from '../place/place.js';
+import type { ExchangeLists, PlacedPartition } from '../place/place.js';
+import { CHANNELS, channelOf, countAlternatives, emptyCounts, frameKindOf, payloadBytesOf, type BatchShape, type CommunicationMode, type ListKind, type ModeCounts, type PartitionWeights } from './accounting.js';
+import { CompressionManager, type CodecKernels } from './codecs.js';
+import { decodeFrame, encodeFrame, type MessageBatch } from './frame.js';
+import { BandwidthMonitor, LatencyPredictor, type PredictionError } from './monitor.js';
+import { DEFAULT_LINKS, type Transport } from './topology.js';
 
 export const MAILBOX_COUNT = 0;
 export const MAILBOX_AUX = 4;
 export const MAILBOX_POSITIONS = 8;
 export const MAILBOX_HEADER_BYTES = 8;
+export const WIRE_HEADER_BYTES = 16;
+/** Room for a frame's own structure beyond its arrays (frame.ts: table, vtables, vector headers). */
+const WIRE_SLACK_BYTES = 1024;
 
 export interface MailboxSizing {
   /** entries per list element (1 for one value per vertex; E for LIF spikes or ring rows of an epoch) */
@@ -48,6 +72,16 @@ export interface MailboxDirectory {
   /** byte offset of the payload within a buffer */
   payloadOffset: number[];
   payloadBytes: number;
+  /** frame transport: offset of wire slot 0 of each mailbox (-1: none), and the bytes to slot 1 */
+  wireBase?: number[];
+  wireStride?: number[];
+}
+
+export interface MailboxOptions {
+  /** allocate a wire slot per mailbox and parity (transport 'frames') */
+  frames?: boolean;
+  /** the most steps one spike batch spans (its step offsets travel in the frame) */
+  window?: number;
 }
 
 function listLength(peers: number[], offsets: number[], q: number): number {
@@ -56,12 +90,14 @@ function listLength(peers: number[], offsets: number[], q: number): number {
 }
 
 /** Allocate the mailboxes of a run in the host's arena (the coordinator's side). */
-export function allocateMailboxes(host: WasmHost, placed: readonly PlacedPartition[], sizing: MailboxSizing): MailboxDirectory {
+export function allocateMailboxes(host: WasmHost, placed: readonly PlacedPartition[], sizing: MailboxSizing, options: MailboxOptions = {}): MailboxDirectory {
   const workers = placed.length;
   const base = new Array<number>(workers * workers).fill(-1);
   const stride = new Array<number>(workers * workers).fill(0);
   const capacity = new Array<number>(workers * workers).fill(0);
   const payloadOffset = new Array<number>(workers * workers).fill(0);
+  const wireBase = new Array<number>(workers * workers).fill(-1);
+  const wireStride = new Array<number>(workers * workers).fill(0);
   for (const from of placed) {
     const peers = new Set([...from.sendPeers, ...from.receivePeers]);
     for (const q of peers) {
@@ -73,9 +109,17 @@ export function allocateMailboxes(host: WasmHost, placed: readonly PlacedPartiti
       stride[index] = bufferBytes;
       capacity[index] = entries;
       payloadOffset[index] = MAILBOX_HEADER_BYTES + positionsBytes;
+      if (options.frames) {
+        // a frame holds at most the mailbox's data, step offsets, and its own structure
+        const slot = Math.ceil((WIRE_HEADER_BYTES + bufferBytes + 4 * ((options.window ?? 1) + 1) + WIRE_SLACK_BYTES) / 64) * 64;
+        wireBase[index] = host.arena.alloc(2 * slot, 64);
+        wireStride[index] = slot;
+      }
     }
   }
-  return { workers, base, stride, capacity, payloadOffset, payloadBytes: sizing.payloadBytes };
+  const directory: MailboxDirectory = { workers, base, stride, capacity, payloadOffset, payloadBytes: sizing.payloadBytes };
+  if (options.frames) Object.assign(directory, { wireBase, wireStride });
+  return directory;
 }
 
 /** One buffer of a mailbox, as offsets. */
@@ -93,6 +137,40 @@ export interface TrafficCounts {
   messages: number;
   /** bytes to each destination partition (only when the step sent something) */
   bytesTo?: number[];
+  /** the three accounting modes side by side (with a `communication` setup) */
+  communication?: StepCommunication;
+}
+
+/** One worker's superstep in every accounting mode (accounting.ts), plus the frame transport's figures. */
+export interface StepCommunication {
+  naive: ModeCounts;
+  batched: ModeCounts;
+  /** combined batches: mailbox bytes (shared) or frame bytes (frames) */
+  optimized: ModeCounts;
+  /** frames only: encoded id parts: ids and their bytes (bits per id = 8 · bytes / ids) */
+  ids: number;
+  idBytes: number;
+  /** frames only: seconds predicted (before each frame) and measured encoding and decoding frames */
+  predictedSeconds: number;
+  measuredSeconds: number;
+}
+
+/** What a Router needs to count modes and run the frame transport (per partition; structured-cloneable). */
+export interface RouterCommunication {
+  mode: CommunicationMode;
+  transport: Transport;
+  algorithm: string;
+  /** frames from another run are refused */
+  runChecksum: number;
+  /** bytes of one row of a 'rows' batch entry besides LIF (PageRank: fixedsum_row_bytes) */
+  rowBytes: number;
+  weights: PartitionWeights;
+  /** the CompressionManager's scratch region (frames transport, optimized mode) */
+  scratch: { offset: number; bytes: number } | null;
+}
+
+function emptyStep(): StepCommunication {
+  return { naive: emptyCounts(), batched: emptyCounts(), optimized: emptyCounts(), ids: 0, idBytes: 0, predictedSeconds: 0, measuredSeconds: 0 };
 }
 
 /** A worker's view of the mailboxes: where to pack, where to unpack, and the counters. */
@@ -103,15 +181,44 @@ export class Router {
   /** bytes sent to each destination over the whole run */
   readonly bytesTo: number[];
   readonly messagesTo: number[];
+  /** the program phase the worker is in (set by WorkerContext.phase): part of a batch's shape */
+  phase = 0;
+  private readonly bytes: Uint8Array;
+  private readonly codecs: CompressionManager | null = null;
+  /** per source partition, the exchange whose frame was last decoded into its inbox */
+  private readonly decoded: number[];
+  readonly monitor = new BandwidthMonitor();
+  readonly predictor: LatencyPredictor;
 
   constructor(
-    memory: WebAssembly.Memory,
+    private readonly memory: WebAssembly.Memory,
     private readonly directory: MailboxDirectory,
     private readonly self: number,
+    private readonly communication: RouterCommunication | null = null,
+    private readonly part: PlacedPartition | null = null,
+    kernels: CodecKernels | null = null,
   ) {
     this.words = new Uint32Array(memory.buffer);
+    this.bytes = new Uint8Array(memory.buffer);
     this.bytesTo = new Array<number>(directory.workers).fill(0);
     this.messagesTo = new Array<number>(directory.workers).fill(0);
+    this.decoded = new Array<number>(directory.workers).fill(-1);
+    this.predictor = new LatencyPredictor(DEFAULT_LINKS['frames-in-process']);
+    if (communication) {
+      if (!part) throw new Error('internal: a Router with a communication setup needs its partition');
+      if (communication.transport === 'frames') {
+        if (!directory.wireBase) throw new Error('internal: frame transport without wire slots');
+        if (communication.mode === 'optimized') {
+          if (!communication.scratch || !kernels) throw new Error('internal: optimized frames need codec kernels and a scratch region');
+          this.codecs = new CompressionManager(kernels, memory, communication.scratch);
+        }
+      }
+      this.step.communication = emptyStep();
+    }
+  }
+
+  private get frames(): boolean {
+    return this.communication?.transport === 'frames';
   }
 
   private buffer(from: number, to: number, exchange: number): MailboxBuffer {
@@ -127,24 +234,247 @@ export class Router {
     return this.buffer(this.self, to, exchange);
   }
 
-  /** The buffer partition `from` packed for this worker in exchange number `exchange`. */
+  /**
+   * The buffer partition `from` packed for this worker in exchange number `exchange`. With the frame
+   * transport, its frame is decoded into the mailbox first (once per exchange).
+   */
   inbox(from: number, exchange: number): MailboxBuffer {
-    return this.buffer(from, this.self, exchange);
+    const box = this.buffer(from, this.self, exchange);
+    if (this.frames && this.decoded[from] !== exchange) {
+      this.receiveFrame(from, exchange, box);
+      this.decoded[from] = exchange;
+    }
+    return box;
   }
 
-  /** Record a packed batch: its entry count goes into the header; bytes = header + carried data. */
-  commit(to: number, box: MailboxBuffer, entries: number, carriedBytes: number, aux = 0): void {
+  /**
+   * Record a packed batch: its entry count goes into the header; bytes = header + carried data
+   * (shared memory) or the frame's bytes (frames). `exchange`: the exchange number (frames only).
+   */
+  commit(to: number, box: MailboxBuffer, entries: number, carriedBytes: number, aux = 0, exchange = 0): void {
     this.words[box.header >>> 2] = entries;
     this.words[(box.header + MAILBOX_AUX) >>> 2] = aux;
+    const communication = this.communication;
+    let bytes = MAILBOX_HEADER_BYTES + carriedBytes;
+    if (communication) {
+      const channel = channelOf(communication.algorithm, this.phase, entries, carriedBytes);
+      const shape = CHANNELS[channel]!;
+      const step = this.step.communication!;
+      const listed = this.listOf(shape, to);
+      // bytes per entry's payload: rows are as wide as the batch says (LIF: one i64 per step)
+      const payload = shape.value === 'rows' ? (entries > 0 ? carriedBytes / entries : communication.rowBytes) : payloadBytesOf(shape, communication.rowBytes);
+      if (entries > 0) {
+        countAlternatives(this.cutArcs(box, shape, entries, listed.length, listed.weights), payload, step.naive, step.batched);
+        step.optimized.messages++;
+        step.optimized.bytes += bytes;
+      }
+      if (this.frames) {
+        const frameBytes = this.sendFrame(to, box, entries, carriedBytes, aux, exchange, channel, shape, listed.length, payload);
+        if (entries > 0) {
+          step.optimized.bytes += frameBytes - bytes;
+          bytes = frameBytes;
+        }
+      }
+      if (communication.mode !== 'optimized') {
+        // the headline figures of a naive or batched run are the counted ones (accounting.ts)
+        const counted = communication.mode === 'naive' ? step.naive : step.batched;
+        if (counted.messages > this.headlineMessages) this.countHeadline(to, counted.bytes - this.headlineBytes, counted.messages - this.headlineMessages);
+        this.headlineBytes = counted.bytes;
+        this.headlineMessages = counted.messages;
+        return;
+      }
+    }
     if (entries === 0) return;
-    const bytes = MAILBOX_HEADER_BYTES + carriedBytes;
+    this.countHeadline(to, bytes, 1);
+  }
+
+  /** counted naive/batched figures already reported as headline figures this step */
+  private headlineBytes = 0;
+  private headlineMessages = 0;
+
+  private countHeadline(to: number, bytes: number, messages: number): void {
     this.step.bytes += bytes;
-    this.step.messages++;
+    this.step.messages += messages;
     // per destination within the superstep; messages per destination are one per batch, so
     // bytesTo with its non-zero entries says both
     (this.step.bytesTo ??= new Array<number>(this.directory.workers).fill(0))[to]! += bytes;
     this.bytesTo[to]! += bytes;
-    this.messagesTo[to]!++;
+    this.messagesTo[to]! += messages;
+  }
+
+  /** The committing partition's list of a shape towards `peer`: its length and cut-arc weights. */
+  private listOf(shape: BatchShape, peer: number): { length: number; weights: Uint32Array } {
+    const part = this.part!;
+    const lists: ExchangeLists = shape.lists === 'plain' ? part : part[shape.lists as Exclude<ListKind, 'plain'>];
+    const send = shape.side === 'send';
+    const peers = send ? lists.sendPeers : lists.receivePeers;
+    const offsets = send ? lists.sendOffsets : lists.receiveOffsets;
+    const i = peers.indexOf(peer);
+    if (i < 0) return { length: 0, weights: new Uint32Array(0) };
+    const weights = this.communication!.weights[shape.lists];
+    return { length: offsets[i + 1]! - offsets[i]!, weights: (send ? weights.send : weights.receive).subarray(offsets[i]!, offsets[i + 1]!) };
+  }
+
+  /** The cut arcs a batch's elements stand for: the whole list (dense) or the positions written. */
+  private cutArcs(box: MailboxBuffer, shape: BatchShape, entries: number, listLength: number, weights: Uint32Array): number {
+    let arcs = 0;
+    if (!shape.sparse) {
+      if (entries !== listLength) throw new TransportError(ErrorCode.TRANSPORT, `a dense batch of ${entries} entries for a list of ${listLength}`, { field: 'entries' });
+      for (let j = 0; j < listLength; j++) arcs += weights[j]!;
+      return arcs;
+    }
+    const positions = box.positions >>> 2;
+    for (let j = 0; j < entries; j++) {
+      const at = this.words[positions + j]!;
+      if (at >= listLength) throw new TransportError(ErrorCode.TRANSPORT, `position ${at} beyond the list of ${listLength}`, { field: 'positions' });
+      arcs += weights[at]!;
+    }
+    return arcs;
+  }
+
+  private wireSlot(from: number, to: number, exchange: number): number {
+    const index = from * this.directory.workers + to;
+    const base = this.directory.wireBase![index]!;
+    if (base < 0) throw new Error(`no wire from partition ${from} to ${to}`);
+    return base + (exchange & 1) * this.directory.wireStride![index]!;
+  }
+
+  /** Encode a committed batch as its frame into the wire slot and scramble the mailbox; returns the frame's bytes. */
+  private sendFrame(to: number, box: MailboxBuffer, entries: number, carriedBytes: number, aux: number, exchange: number, channel: number, shape: BatchShape, listLength: number, payload: number): number {
+    const slot = this.wireSlot(this.self, to, exchange);
+    const words = this.words;
+    words[(slot + 4) >>> 2] = exchange;
+    words[(slot + 8) >>> 2] = channel;
+    words[(slot + 12) >>> 2] = aux;
+    if (entries === 0) {
+      words[slot >>> 2] = 0;
+      return 0;
+    }
+    const raw = MAILBOX_HEADER_BYTES + carriedBytes;
+    const predicted = this.predictor.predict(1, raw);
+    const started = performance.now();
+    const batch = this.readBatch(box, entries, aux, shape, payload, to);
+    const frame = encodeFrame(
+      { runChecksum: this.communication!.runChecksum, superstep: exchange, phase: this.phase, sourceWorker: this.self, destinationWorker: to },
+      [batch],
+      this.codecs ? { codecs: this.codecs, listLength: () => listLength } : undefined,
+    );
+    const capacity = this.directory.wireStride![this.self * this.directory.workers + to]! - WIRE_HEADER_BYTES;
+    if (frame.length > capacity) throw new TransportError(ErrorCode.TRANSPORT, `a frame of ${frame.length} bytes exceeds its wire slot (${capacity})`, { field: 'frame' });
+    this.bytes.set(frame, slot + WIRE_HEADER_BYTES);
+    words[slot >>> 2] = frame.length;
+    // the receiver must decode the frame: nothing of the batch stays readable in the mailbox
+    words[box.header >>> 2] = 0xffff_ffff;
+    const positionBytes = shape.sparse ? 4 * entries : 0;
+    this.bytes.fill(0xff, box.positions, box.positions + positionBytes);
+    this.bytes.fill(0xff, box.payload, box.payload + carriedBytes - positionBytes);
+    const seconds = (performance.now() - started) / 1000;
+    this.observe(to, raw, predicted, seconds);
+    if (this.codecs && batch.kind !== 'spikes' && batch.ids) {
+      // bits per id: the id part as the codecs chose it (the first part of the Parts payload)
+      const step = this.step.communication!;
+      step.ids += batch.ids.length;
+      step.idBytes += this.codecs.encodeIds(batch.ids, listLength).bytes.length;
+    }
+    return frame.length;
+  }
+
+  private observe(peer: number, raw: number, predicted: number, seconds: number): void {
+    const step = this.step.communication!;
+    step.predictedSeconds += predicted;
+    step.measuredSeconds += seconds;
+    this.predictor.observe(1, raw, seconds);
+    this.monitor.observe(`${this.self}->${peer}`, raw, 1, seconds);
+  }
+
+  /** A mailbox batch as a frame batch (copies: the mailbox is scrambled right after). */
+  private readBatch(box: MailboxBuffer, entries: number, aux: number, shape: BatchShape, payload: number, to: number): MessageBatch {
+    const buffer = this.memory.buffer;
+    const route = { sourcePartition: this.self, destinationPartition: to };
+    const ids = shape.sparse ? new Uint32Array(buffer, box.positions, entries).slice() : null;
+    switch (shape.value) {
+      case 'none':
+        return { kind: 'ids', ...route, ids: ids! };
+      case 'i32':
+        return { kind: 'values-i32', ...route, ids, values: new Int32Array(buffer, box.payload, entries).slice() };
+      case 'f64':
+        return { kind: 'values-f64', ...route, ids, values: new Float64Array(buffer, box.payload, entries).slice() };
+      case 'rows':
+        return { kind: 'limbs-u64', ...route, ids: null, rowWidth: payload / 8, values: new BigUint64Array(buffer, box.payload, (entries * payload) / 8).slice() };
+      case 'step': {
+        // (position, step) pairs in step order: positions grouped by step from `aux` on
+        const steps = new Uint32Array(buffer, box.payload, entries);
+        const last = steps[entries - 1]!;
+        if (steps[0]! < aux) throw new TransportError(ErrorCode.TRANSPORT, `spike step ${steps[0]} before the window's first step ${aux}`, { field: 'steps' });
+        const stepOffsets = new Uint32Array(last - aux + 2);
+        for (let j = 0; j < entries; j++) {
+          if (j > 0 && steps[j]! < steps[j - 1]!) throw new TransportError(ErrorCode.TRANSPORT, `spike steps decrease at ${j}`, { field: 'steps' });
+          stepOffsets[steps[j]! - aux + 1]!++;
+        }
+        for (let s = 1; s < stepOffsets.length; s++) stepOffsets[s]! += stepOffsets[s - 1]!;
+        return { kind: 'spikes', ...route, ids: ids!, stepOffsets };
+      }
+    }
+  }
+
+  /** Decode the frame `from` sent in `exchange` back into the mailbox buffer `box`. */
+  private receiveFrame(from: number, exchange: number, box: MailboxBuffer): void {
+    const slot = this.wireSlot(from, this.self, exchange);
+    const words = this.words;
+    const length = words[slot >>> 2]!;
+    const stamp = words[(slot + 4) >>> 2]!;
+    const channel = words[(slot + 8) >>> 2]!;
+    const aux = words[(slot + 12) >>> 2]!;
+    const refuse = (problem: string, field: string): never => {
+      throw new TransportError(ErrorCode.FRAME_UNEXPECTED, `wire from partition ${from}: ${problem}`, { field, problem });
+    };
+    if (stamp !== exchange) refuse(`holds exchange ${stamp}, expected ${exchange}`, 'exchange');
+    const shape = CHANNELS[channel] ?? refuse(`unknown channel ${channel}`, 'channel');
+    words[(box.header + MAILBOX_AUX) >>> 2] = aux;
+    if (length === 0) {
+      words[box.header >>> 2] = 0;
+      return;
+    }
+    const capacity = this.directory.wireStride![from * this.directory.workers + this.self]! - WIRE_HEADER_BYTES;
+    if (length > capacity) refuse(`a frame of ${length} bytes in a slot of ${capacity}`, 'length');
+    const started = performance.now();
+    // the receiver holds the other side of the sender's pair of lists
+    const listLength = this.listOf({ ...shape, side: shape.side === 'send' ? 'receive' : 'send' }, from).length;
+    const frame = decodeFrame(new Uint8Array(this.memory.buffer, slot + WIRE_HEADER_BYTES, length), {
+      runChecksum: this.communication!.runChecksum,
+      superstep: exchange,
+      sourceWorker: from,
+      destinationWorker: this.self,
+      listLength: (source, destination) => (source === from && destination === this.self ? listLength : -1),
+      ...(this.codecs ? { codecs: this.codecs } : {}),
+    });
+    if (frame.batches.length !== 1) refuse(`${frame.batches.length} batches, expected 1`, 'batches');
+    const batch = frame.batches[0]!;
+    if (batch.kind !== frameKindOf(shape)) refuse(`a ${batch.kind} batch on a ${frameKindOf(shape)} channel`, 'kind');
+    const ids = batch.ids ?? null;
+    const count = ids ? ids.length : batch.kind === 'limbs-u64' ? batch.values.length / batch.rowWidth : 'values' in batch ? batch.values.length : 0;
+    if (count > box.capacity) refuse(`${count} entries exceed the mailbox's ${box.capacity}`, 'count');
+    if (ids) {
+      if (!shape.sparse) refuse('ids in a dense channel', 'ids');
+      new Uint32Array(this.memory.buffer, box.positions, count).set(ids);
+    }
+    let payloadBytes = 0;
+    if (batch.kind === 'spikes') {
+      const offsets = batch.stepOffsets;
+      const steps = new Uint32Array(this.memory.buffer, box.payload, count);
+      for (let s = 0; s + 1 < offsets.length; s++) steps.fill(aux + s, offsets[s]!, offsets[s + 1]!);
+      payloadBytes = 4 * count;
+    } else if ('values' in batch) {
+      const bytes = new Uint8Array(batch.values.buffer, batch.values.byteOffset, batch.values.byteLength);
+      const room = box.capacity * this.directory.payloadBytes;
+      if (bytes.length > room) refuse(`${bytes.length} payload bytes exceed the mailbox's ${room}`, 'values');
+      this.bytes.set(bytes, box.payload);
+      payloadBytes = bytes.length;
+    }
+    words[box.header >>> 2] = count;
+    const raw = MAILBOX_HEADER_BYTES + (ids ? 4 * count : 0) + payloadBytes;
+    const seconds = (performance.now() - started) / 1000;
+    this.observe(from, raw, this.predictor.predict(1, raw), seconds);
   }
 
   /** Entries in a received batch. */
@@ -160,6 +490,18 @@ export class Router {
   takeStep(): TrafficCounts {
     const step = this.step;
     this.step = { bytes: 0, messages: 0 };
+    this.headlineBytes = 0;
+    this.headlineMessages = 0;
+    if (this.communication) {
+      this.step.communication = emptyStep();
+      const figures = step.communication!;
+      if (figures.measuredSeconds > 0) this.predictor.record(figures.predictedSeconds, figures.measuredSeconds);
+    }
     return step;
+  }
+
+  /** The frame transport's prediction error over the run so far. */
+  predictionError(): PredictionError {
+    return this.predictor.error();
   }
 }

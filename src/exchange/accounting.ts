@@ -1,0 +1,196 @@
+/**
+ * What each committed batch is (its shape), and what a naive or a batched system would have sent
+ * in its place (issue 5, item 3: accounting modes compared on the same run).
+ *
+ * Modes (every run counts all three; `communication` picks the one its headline bytes report):
+ *   naive      one message per CUT ARC per superstep, Pregel-style: each message is a
+ *              NAIVE_MESSAGE_HEADER_BYTES header (length, type, superstep, sender) + source id (4) +
+ *              target id (4) + the value the arc carries (the batch's payload per element)
+ *   batched    one frame per destination per superstep (BATCH_HEADER_BYTES), uncombined: one entry
+ *              per cut arc, (source id, target id, value), uncompressed
+ *   optimized  what the runtime sends: one entry per list element (combined: a vertex's value goes
+ *              once to each partition holding a copy, whatever the arcs behind it), only changed
+ *              values for BFS/SSSP/WCC/LIF (the programs pack flagged copies and spikes only), the
+ *              batch codecs of CompressionManager with `transport: 'frames'`, hierarchical routing
+ *              where the topology says so
+ * The naive and batched figures are COUNTED, not sent: per committed batch, from the elements the
+ * batch really carries (positions written by the program, or the whole list for dense batches),
+ * each weighted by the cut arcs it stands for (`cutArcWeights`, from the placement).
+ *
+ * Cut arcs of a list element: the arcs the partition holding the REPLICA has at that copy (out-
+ * and in-arcs of the local copy, at least 1). Those are the arcs whose other end is not with the
+ * vertex's master: without combining, each would carry its own message across the cut.
+ */
+import { ErrorCode, TransportError } from '../errors.js';
+import type { WasmHost } from '../memory/host.js';
+import type { ExchangeLists, PlacedPartition } from '../place/place.js';
+import type { BatchKind } from './frame.js';
+
+export type CommunicationMode = 'naive' | 'batched' | 'optimized';
+export const COMMUNICATION_MODES: readonly CommunicationMode[] = ['naive', 'batched', 'optimized'];
+
+export const NAIVE_MESSAGE_HEADER_BYTES = 16;
+/** source id + target id of one naive message or batched entry */
+export const NAIVE_ENTRY_ID_BYTES = 8;
+export const BATCH_HEADER_BYTES = 8;
+
+export type ListKind = 'plain' | 'push' | 'pull';
+
+/** Which lists a batch follows, from which side, and how it is laid out in the mailbox. */
+export interface BatchShape {
+  lists: ListKind;
+  /** 'send': the committing partition holds the masters (its send list); 'receive': the replicas */
+  side: 'send' | 'receive';
+  /** positions written (u32 per entry) before the payload; dense batches cover the whole list */
+  sparse: boolean;
+  /** payload per entry: none, f64, i32, u32 spike step, or rows of u64 limbs */
+  value: 'none' | 'f64' | 'i32' | 'step' | 'rows';
+}
+
+/**
+ * The batch shapes of every program (src/execute/distributed/*.ts), by channel number: the channel
+ * travels with each frame so that the receiver validates against the right list. A program whose
+ * commits change shape must change this catalogue too: the frame transport checks each batch
+ * against it (strictly ascending positions below the list length, payload sizes) and the identity
+ * tests over every transport fail otherwise.
+ */
+export const CHANNELS: readonly BatchShape[] = [
+  { lists: 'push', side: 'send', sparse: false, value: 'f64' }, // 0 PageRank contributions
+  { lists: 'pull', side: 'receive', sparse: false, value: 'rows' }, // 1 PageRank split sums, LIF ring rows
+  { lists: 'plain', side: 'receive', sparse: true, value: 'none' }, // 2 BFS gather
+  { lists: 'plain', side: 'send', sparse: true, value: 'none' }, // 3 BFS announce
+  { lists: 'plain', side: 'receive', sparse: true, value: 'i32' }, // 4 WCC gather
+  { lists: 'plain', side: 'send', sparse: true, value: 'i32' }, // 5 WCC announce
+  { lists: 'plain', side: 'receive', sparse: true, value: 'f64' }, // 6 SSSP gather
+  { lists: 'plain', side: 'send', sparse: true, value: 'f64' }, // 7 SSSP announce
+  { lists: 'push', side: 'send', sparse: true, value: 'step' }, // 8 LIF spikes
+];
+
+/**
+ * The channel of a batch committed by `algorithm` in program phase `phase` with `entries` entries
+ * carrying `carriedBytes` (positions + payload). Throws (an internal error) for a commit the
+ * catalogue does not know.
+ */
+export function channelOf(algorithm: string, phase: number, entries: number, carriedBytes: number): number {
+  const perEntry = entries > 0 ? carriedBytes / entries : -1;
+  switch (algorithm) {
+    case 'pagerank':
+      // both exchanges happen in the 'exchange' phase: contributions are 8 bytes an entry, rows more
+      return perEntry === 8 || entries === 0 ? 0 : 1;
+    case 'bfs':
+      return phase === 1 ? 2 : 3;
+    case 'wcc':
+      return phase === 1 ? 4 : 5;
+    case 'sssp':
+      return phase === 1 ? 6 : 7;
+    case 'lif':
+      return phase === 3 ? 1 : 8;
+  }
+  throw new TransportError(ErrorCode.TRANSPORT, `no batch catalogue for algorithm ${algorithm}`, { field: 'algorithm' });
+}
+
+/** Payload bytes per entry of a shape (`rowBytes` for rows). */
+export function payloadBytesOf(shape: BatchShape, rowBytes: number): number {
+  switch (shape.value) {
+    case 'none':
+      return 0;
+    case 'i32':
+    case 'step':
+      return 4;
+    case 'f64':
+      return 8;
+    case 'rows':
+      return rowBytes;
+  }
+}
+
+/** The frame batch kind of a shape. */
+export function frameKindOf(shape: BatchShape): BatchKind {
+  switch (shape.value) {
+    case 'none':
+      return 'ids';
+    case 'i32':
+      return 'values-i32';
+    case 'f64':
+      return 'values-f64';
+    case 'step':
+      return 'spikes';
+    case 'rows':
+      return 'limbs-u64';
+  }
+}
+
+/** Cut arcs per list element of one partition's lists, aligned with sendOffsets / receiveOffsets. */
+export interface ListWeights {
+  send: Uint32Array;
+  receive: Uint32Array;
+}
+
+export type PartitionWeights = Record<ListKind, ListWeights>;
+
+function listsOf(part: PlacedPartition, kind: ListKind): ExchangeLists {
+  return kind === 'plain' ? part : part[kind];
+}
+
+/**
+ * For every partition and list kind, the cut arcs each list element stands for (module comment):
+ * the local degree (out + in, at least 1) of the replica's copy, on both sides of the pair.
+ */
+export function cutArcWeights(host: WasmHost, placed: readonly PlacedPartition[]): PartitionWeights[] {
+  const degrees = placed.map((part) => {
+    const degree = new Uint32Array(part.n);
+    const offsets = host.view(Uint32Array, part.outOffsets, part.n + 1);
+    const targets = host.view(Uint32Array, part.outTargets, part.m);
+    for (let v = 0; v < part.n; v++) degree[v] = offsets[v + 1]! - offsets[v]!;
+    for (let a = 0; a < part.m; a++) degree[targets[a]!]!++;
+    return degree;
+  });
+  const kinds: ListKind[] = ['plain', 'push', 'pull'];
+  const result: PartitionWeights[] = placed.map(() => ({}) as PartitionWeights);
+  for (const kind of kinds) {
+    // receive side first: the replicas are here
+    placed.forEach((part, p) => {
+      const lists = listsOf(part, kind);
+      const total = lists.receiveOffsets[lists.receiveOffsets.length - 1]!;
+      const local = host.view(Uint32Array, lists.receiveLocal, total);
+      const receive = new Uint32Array(total);
+      for (let e = 0; e < total; e++) receive[e] = Math.max(1, degrees[p]![local[e]!]!);
+      result[p]![kind] = { send: new Uint32Array(lists.sendOffsets[lists.sendOffsets.length - 1]!), receive };
+    });
+    // send side: p's send list to q pairs position by position with q's receive list from p
+    placed.forEach((part, p) => {
+      const lists = listsOf(part, kind);
+      const send = result[p]![kind].send;
+      lists.sendPeers.forEach((q, i) => {
+        const peer = listsOf(placed[q]!, kind);
+        const at = peer.receivePeers.indexOf(p);
+        const length = lists.sendOffsets[i + 1]! - lists.sendOffsets[i]!;
+        if (at < 0 || peer.receiveOffsets[at + 1]! - peer.receiveOffsets[at]! !== length) throw new Error(`internal: ${kind} lists of partitions ${p} and ${q} do not pair`);
+        send.set(result[q]![kind].receive.subarray(peer.receiveOffsets[at]!, peer.receiveOffsets[at + 1]!), lists.sendOffsets[i]!);
+      });
+    });
+  }
+  return result;
+}
+
+/** Naive and batched bytes and messages, and the optimized figures beside them. */
+export interface ModeCounts {
+  bytes: number;
+  messages: number;
+}
+
+export function emptyCounts(): ModeCounts {
+  return { bytes: 0, messages: 0 };
+}
+
+/**
+ * Count what naive messaging and uncombined batches would send for one committed batch whose
+ * elements stand for `arcs` cut arcs in total, each carrying `payload` bytes.
+ */
+export function countAlternatives(arcs: number, payload: number, naive: ModeCounts, batched: ModeCounts): void {
+  if (arcs === 0) return;
+  naive.messages += arcs;
+  naive.bytes += arcs * (NAIVE_MESSAGE_HEADER_BYTES + NAIVE_ENTRY_ID_BYTES + payload);
+  batched.messages += 1;
+  batched.bytes += BATCH_HEADER_BYTES + arcs * (NAIVE_ENTRY_ID_BYTES + payload);
+}
