@@ -343,3 +343,44 @@ export function sssp_relax_local(
 ): u32 {
   return ssspRelaxLocal(weightKind, outOffsets, outTargets, weights, dist, queued, worklist, worklistCount, next, changed, changedList, changedCount);
 }
+
+// --- local searches between exchanges (kernels/bfs-local.ts, kernels/sssp-local.ts; distributed BFS and SSSP) ---
+import { bfsLocal, bfsLocalFinalize } from './kernels/bfs-local';
+import { ssspLocal } from './kernels/sssp-local';
+export function bfs_local(
+  outOffsets: usize,
+  outTargets: usize,
+  levels: usize,
+  seeds: usize,
+  seedCount: u32,
+  heap: usize,
+  position: usize,
+  queue: usize,
+  state: usize,
+  limit: i32,
+  changed: usize,
+  changedList: usize,
+): u32 {
+  return bfsLocal(outOffsets, outTargets, levels, seeds, seedCount, heap, position, queue, state, limit, changed, changedList);
+}
+export function bfs_local_finalize(levels: usize, begin: u32, end: u32): i32 {
+  return bfsLocalFinalize(levels, begin, end);
+}
+export function sssp_local(
+  weightKind: i32,
+  outOffsets: usize,
+  outTargets: usize,
+  weights: usize,
+  dist: usize,
+  seeds: usize,
+  seedCount: u32,
+  heap: usize,
+  position: usize,
+  queue: usize,
+  state: usize,
+  limit: f64,
+  changed: usize,
+  changedList: usize,
+): u32 {
+  return ssspLocal(weightKind, outOffsets, outTargets, weights, dist, seeds, seedCount, heap, position, queue, state, limit, changed, changedList);
+}

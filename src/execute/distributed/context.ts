@@ -14,7 +14,7 @@
  * Every worker merges the same slots in the same order, so every worker takes the same decision
  * (stop, continue) without another message.
  */
-import type { MailboxBuffer, MailboxDirectory } from '../../exchange/router.js';
+import type { MailboxBuffer, MailboxDirectory, RouterCommunication, StepCommunication } from '../../exchange/router.js';
 import { Router } from '../../exchange/router.js';
 import type { ExchangeLists, PlacedPartition } from '../../place/place.js';
 import type { GraphKernels } from '../kernels.js';
@@ -53,7 +53,7 @@ export interface DistributedKernels extends GraphKernels {
     changedCount: number,
   ): number;
   // local searches between exchanges (kernels/bfs-local.ts, kernels/sssp-local.ts)
-  bfs_local(outOffsets: number, outTargets: number, levels: number, seeds: number, seedCount: number, heap: number, position: number, queue: number, changed: number, changedList: number, changedCount: number): number;
+  bfs_local(outOffsets: number, outTargets: number, levels: number, seeds: number, seedCount: number, heap: number, position: number, queue: number, state: number, limit: number, changed: number, changedList: number): number;
   bfs_local_finalize(levels: number, begin: number, end: number): number;
   sssp_local(
     weightKind: number,
@@ -66,9 +66,10 @@ export interface DistributedKernels extends GraphKernels {
     heap: number,
     position: number,
     queue: number,
+    state: number,
+    limit: number,
     changed: number,
     changedList: number,
-    changedCount: number,
   ): number;
   lif_run(control: number, firstStep: number, maxSteps: number): number;
   lif_deliver(control: number, ids: number, steps: number, count: number): number;
@@ -88,6 +89,8 @@ export interface PartitionSetup {
   settings: Record<string, number | string | boolean>;
   /** a failure to inject in this partition (coordinator.ts InjectedFault) */
   fault?: { superstep: number; mode: 'throw' | 'exit' | 'trap' | 'hang' };
+  /** accounting modes and transport of the router (src/exchange/optimizer.ts); absent: plain mailboxes */
+  communication?: RouterCommunication;
 }
 
 /**
@@ -121,6 +124,8 @@ export interface StepRecord {
   messages: number;
   /** bytes sent to each partition in this superstep; absent when nothing was sent */
   bytesTo?: number[];
+  /** naive / batched / optimized figures and frame timings (with PartitionSetup.communication) */
+  communication?: StepCommunication;
 }
 
 /** What a worker sends back when its partition is done. */
@@ -176,7 +181,7 @@ export class WorkerContext {
     this.regions = partition.regions;
     this.settings = partition.settings;
     this.reductions = setup.reductions;
-    this.router = new Router(setup.memory, setup.mailboxes, partition.worker);
+    this.router = new Router(setup.memory, setup.mailboxes, partition.worker, partition.communication ?? null, partition.part, kernels);
     this.u32 = new Uint32Array(setup.memory.buffer);
     this.fault = partition.fault;
   }
@@ -253,6 +258,8 @@ export class WorkerContext {
     this.phaseMs[this.currentPhase] = (this.phaseMs[this.currentPhase] ?? 0) + now - this.phaseStarted;
     this.currentPhase = index;
     this.phaseStarted = now;
+    // a batch's shape depends on the phase that commits it (exchange/accounting.ts)
+    this.router.phase = index;
   }
 
   /** Master values to replicas, dense 8-byte values: pack (before sync). */
@@ -323,6 +330,7 @@ export class WorkerContext {
     const traffic = this.router.takeStep();
     const step: StepRecord = { computeMs: this.computed + now - this.runStarted, waitMs, bytes: traffic.bytes, messages: traffic.messages };
     if (traffic.bytesTo) step.bytesTo = traffic.bytesTo;
+    if (traffic.communication) step.communication = traffic.communication;
     this.steps.push(step);
     this.computed = 0;
     this.runStarted = now;
