@@ -196,7 +196,8 @@ export class Router {
     private readonly self: number,
     private readonly communication: RouterCommunication | null = null,
     private readonly part: PlacedPartition | null = null,
-    kernels: CodecKernels | null = null,
+    /** the worker's kernel instance (its codec_* exports run the codecs) */
+    kernels: object | null = null,
   ) {
     this.words = new Uint32Array(memory.buffer);
     this.bytes = new Uint8Array(memory.buffer);
@@ -210,7 +211,7 @@ export class Router {
         if (!directory.wireBase) throw new Error('internal: frame transport without wire slots');
         if (communication.mode === 'optimized') {
           if (!communication.scratch || !kernels) throw new Error('internal: optimized frames need codec kernels and a scratch region');
-          this.codecs = new CompressionManager(kernels, memory, communication.scratch);
+          this.codecs = new CompressionManager(kernels as CodecKernels, memory, communication.scratch);
         }
       }
       this.step.communication = emptyStep();
@@ -231,6 +232,8 @@ export class Router {
 
   /** The buffer this worker packs for partition `to` in exchange number `exchange`. */
   outbox(to: number, exchange: number): MailboxBuffer {
+    // the frame transport stamps a committed batch with the exchange its buffer was taken for
+    this.packing = exchange;
     return this.buffer(this.self, to, exchange);
   }
 
@@ -249,9 +252,9 @@ export class Router {
 
   /**
    * Record a packed batch: its entry count goes into the header; bytes = header + carried data
-   * (shared memory) or the frame's bytes (frames). `exchange`: the exchange number (frames only).
+   * (shared memory) or the frame's bytes (frames).
    */
-  commit(to: number, box: MailboxBuffer, entries: number, carriedBytes: number, aux = 0, exchange = 0): void {
+  commit(to: number, box: MailboxBuffer, entries: number, carriedBytes: number, aux = 0): void {
     this.words[box.header >>> 2] = entries;
     this.words[(box.header + MAILBOX_AUX) >>> 2] = aux;
     const communication = this.communication;
@@ -269,7 +272,7 @@ export class Router {
         step.optimized.bytes += bytes;
       }
       if (this.frames) {
-        const frameBytes = this.sendFrame(to, box, entries, carriedBytes, aux, exchange, channel, shape, listed.length, payload);
+        const frameBytes = this.sendFrame(to, box, entries, carriedBytes, aux, this.packing, channel, shape, listed.length, payload);
         if (entries > 0) {
           step.optimized.bytes += frameBytes - bytes;
           bytes = frameBytes;
@@ -288,6 +291,8 @@ export class Router {
     this.countHeadline(to, bytes, 1);
   }
 
+  /** the exchange of the last outbox taken (the one being packed) */
+  private packing = 0;
   /** counted naive/batched figures already reported as headline figures this step */
   private headlineBytes = 0;
   private headlineMessages = 0;

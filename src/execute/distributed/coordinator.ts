@@ -19,6 +19,7 @@
 import { ErrorCode, fromSerialized, NeuromeshError, OptionsError, WorkerLostError, type SerializedError } from '../../errors.js';
 import type { NeuromorphicGraph } from '../../input/graph.js';
 import { allocateMailboxes } from '../../exchange/router.js';
+import { allocateCodecScratch, communicationRequested, prepareCommunication, summariseCommunication, type CommunicationOptions, type CommunicationStats } from '../../exchange/optimizer.js';
 import { hasReplicaTargets, placePartitions, type PlacedPartition } from '../../place/place.js';
 import type { DistributedPartition } from '../../partition/partitioner.js';
 import { localIdOf } from '../../partition/layout.js';
@@ -64,7 +65,7 @@ export interface InjectedFault {
   mode: 'throw' | 'exit' | 'trap' | 'hang';
 }
 
-export interface DistributedRunOptions extends AlgorithmOptions {
+export interface DistributedRunOptions extends AlgorithmOptions, CommunicationOptions {
   /** fault injection, for tests of failure handling (see InjectedFault) */
   fault?: InjectedFault;
   /**
@@ -118,6 +119,8 @@ export interface DistributedStats {
   perWorker: WorkerStep[];
   /** bytes[p][q] and messages[p][q] sent from partition p to q over the run */
   traffic: { bytes: number[][]; messages: number[][] };
+  /** with communication options: naive / batched / optimized figures, predicted and measured (exchange/optimizer.ts) */
+  communication?: CommunicationStats;
 }
 
 export interface PhaseResult {
@@ -209,7 +212,9 @@ export class DistributedAlgorithmCoordinator {
       if (algorithm === 'lif') Object.assign(settings, lifSettings(graph, placed, options));
       const perPartition = placed.map((part) => this.partitionSettings(graph, plan, part, algorithm, options));
       const regions = placed.map((part) => program.allocate(host, part, settings));
-      const mailboxes = allocateMailboxes(host, placed, program.sizing(settings));
+      const communication = communicationRequested(options) ? prepareCommunication(host, placed, algorithm, settings, options) : null;
+      const mailboxes = allocateMailboxes(host, placed, program.sizing(settings), communication?.mailboxes);
+      if (communication) allocateCodecScratch(host, communication, mailboxes);
       const control = host.arena.alloc(4 * controlWords(workers), 64);
       host.view(Int32Array, control, controlWords(workers)).fill(0);
       const reductions = host.arena.alloc(2 * workers * REDUCTION_SLOT_BYTES, 64);
@@ -239,6 +244,7 @@ export class DistributedAlgorithmCoordinator {
           regions: regions[p]!,
           settings: { ...settings, ...perPartition[p] },
           fault: options.fault && options.fault.worker === p ? options.fault : undefined,
+          ...(communication ? { communication: communication.routers[p]! } : {}),
         }),
       );
       const started = performance.now();
@@ -250,6 +256,7 @@ export class DistributedAlgorithmCoordinator {
       }
       const wallMs = performance.now() - started;
       const stats = summarise(reports, workers, threads, plan.strategy, wallMs, placeMs);
+      if (communication) stats.communication = summariseCommunication(communication, stats.perSuperstep);
       const result = collect(graph, placed, regions, reports, algorithm, options, settings);
       const phases = program.description.phases.map((name, index) => ({ name, msPerWorker: reports.map((report) => report.phaseMs[index] ?? 0) }));
       return { ...result, workers, strategy: plan.strategy, stats, phases, description: program.description, wallMs, perSuperstep: stats.perSuperstep.map((step) => ({ ms: Math.max(...step.map((w) => w.computeMs + w.waitMs)), active: 0 })) };

@@ -1,0 +1,417 @@
+/**
+ * CommunicationOptimizer (issue 5, item 7): decides, from the topology and the run's exchange
+ * pattern, which optimizations apply, predicts what they save BEFORE the run, and sets up the
+ * Router of every partition (accounting, transport, codecs); after the run it puts the measured
+ * figures beside the predicted ones.
+ *
+ * What it can decide:
+ *   combining        one entry per list element instead of one per cut arc (the exchange lists
+ *                    do this by construction: always on)
+ *   changed-only     BFS / SSSP / WCC send flagged copies only, LIF only spikes (by the programs;
+ *                    PageRank's contributions all change every iteration: dense)
+ *   batching         one batch per destination per superstep (the mailboxes: always on)
+ *   compression      CompressionManager codecs per batch: only where batches travel as frames
+ *                    (transport 'frames' or a network link); on shared memory the mailbox is read
+ *                    in place and encoding would cost more than the copy it saves: OFF, and said so
+ *   hierarchical     one frame per host pair on links slower than the rest (topology.ts); off on
+ *                    one host
+ * On one host with shared memory it changes nothing (combining and changed-only are what the
+ * programs do anyway) and says so in `note`.
+ *
+ * Predictions (per "full exchange", every list element of every pair once): naive bytes =
+ * Σ cut arcs × (16 + 8 + payload), batched = per pair 8 + Σ cut arcs × (8 + payload), optimized =
+ * per pair the batch or frame header + elements × (id bytes if sparse + payload). BFS announces
+ * each copy exactly once over a run, so there the prediction is the run's ratio whatever the
+ * levels; PageRank is dense, so exact per superstep; WCC and LIF assume copies are equally likely
+ * to change whatever their cut arcs.
+ */
+import { OptionsError } from '../errors.js';
+import type { WasmHost } from '../memory/host.js';
+import type { PlacedPartition } from '../place/place.js';
+import {
+  BATCH_HEADER_BYTES,
+  CHANNELS,
+  COMMUNICATION_MODES,
+  cutArcWeights,
+  NAIVE_ENTRY_ID_BYTES,
+  NAIVE_MESSAGE_HEADER_BYTES,
+  payloadBytesOf,
+  type CommunicationMode,
+  type ListKind,
+  type ModeCounts,
+  type PartitionWeights,
+} from './accounting.js';
+import { CompressionManager } from './codecs.js';
+import { encodeFrame } from './frame.js';
+import type { PredictionError } from './monitor.js';
+import { MAILBOX_HEADER_BYTES, type MailboxDirectory, type MailboxOptions, type RouterCommunication, type StepCommunication } from './router.js';
+import { NetworkTopologyAnalyzer, type LinkModel, type Routing, type TopologyOptions, type TopologySummary, type Transport } from './topology.js';
+
+/** The run options of the communication layer (coordinator DistributedRunOptions). */
+export interface CommunicationOptions {
+  /** which accounting the run's headline bytes and messages report (default optimized) */
+  communication?: CommunicationMode;
+  /** 'frames': every batch is encoded and decoded as its NMF1 frame (default 'shared') */
+  transport?: Transport;
+  /** simulated hosts: groups of workers (default: one host) */
+  hosts?: number[][];
+}
+
+/** One channel between one pair of partitions, for one full exchange. */
+export interface PairPattern {
+  from: number;
+  to: number;
+  channel: number;
+  elements: number;
+  /** Σ over the elements of the cut arcs each stands for */
+  cutArcs: number;
+  payloadBytes: number;
+  sparse: boolean;
+}
+
+export interface CommunicationPattern {
+  algorithm: string;
+  pairs: PairPattern[];
+}
+
+export interface Optimization {
+  name: 'combining' | 'changed-only' | 'batching' | 'compression' | 'hierarchical';
+  applied: boolean;
+  reason: string;
+}
+
+export interface OptimizedCommunication {
+  optimizations: Optimization[];
+  /** predicted fraction of the naive exchange time saved (link model: latency per message + bytes / bandwidth) */
+  expectedLatencyReduction: number;
+  /** predicted fraction of naive bytes saved */
+  expectedBandwidthSavings: number;
+  /** predicted fraction of batched (uncombined, uncompressed) bytes saved */
+  expectedBatchedSavings: number;
+  routing: Routing;
+  /** what the optimizer decided, in words (e.g. that it does nothing on shared memory) */
+  note: string;
+  /** the predicted bytes of one full exchange in each mode */
+  predicted: { naive: number; batched: number; optimized: number };
+}
+
+/** Pairs of partitions whose channels an algorithm uses (accounting.ts CHANNELS). */
+function channelsOf(algorithm: string, replicaTargets: boolean): number[] {
+  switch (algorithm) {
+    case 'pagerank':
+      return replicaTargets ? [0, 1] : [0];
+    case 'bfs':
+      return replicaTargets ? [2, 3] : [3];
+    case 'wcc':
+      return [4, 5];
+    case 'sssp':
+      return replicaTargets ? [6, 7] : [7];
+    case 'lif':
+      return replicaTargets ? [8, 1] : [8];
+    default:
+      throw new OptionsError('algorithm', 'has no exchange pattern', algorithm);
+  }
+}
+
+/** The exchange pattern of a placement: every pair's channels with their elements and cut arcs. */
+export function patternOf(placed: readonly PlacedPartition[], weights: readonly PartitionWeights[], algorithm: string, rowBytes: number): CommunicationPattern {
+  const replicaTargets = placed.some((part) => part.replicaTargets);
+  const pairs: PairPattern[] = [];
+  for (const channel of channelsOf(algorithm, replicaTargets)) {
+    const shape = CHANNELS[channel]!;
+    placed.forEach((part, p) => {
+      const lists = shape.lists === 'plain' ? part : part[shape.lists as Exclude<ListKind, 'plain'>];
+      const send = shape.side === 'send';
+      const peers = send ? lists.sendPeers : lists.receivePeers;
+      const offsets = send ? lists.sendOffsets : lists.receiveOffsets;
+      const w = send ? weights[p]![shape.lists].send : weights[p]![shape.lists].receive;
+      peers.forEach((q, i) => {
+        let cutArcs = 0;
+        for (let e = offsets[i]!; e < offsets[i + 1]!; e++) cutArcs += w[e]!;
+        pairs.push({ from: p, to: q, channel, elements: offsets[i + 1]! - offsets[i]!, cutArcs, payloadBytes: payloadBytesOf(shape, rowBytes), sparse: shape.sparse });
+      });
+    });
+  }
+  return { algorithm, pairs };
+}
+
+let frameOverhead = -1;
+/** Bytes an NMF1 frame adds around one batch's arrays (measured once on a one-id batch). */
+export function frameOverheadBytes(): number {
+  if (frameOverhead < 0) {
+    const frame = encodeFrame({ runChecksum: 1, superstep: 1, phase: 1, sourceWorker: 0, destinationWorker: 1 }, [{ kind: 'ids', sourcePartition: 0, destinationPartition: 1, ids: Uint32Array.of(1) }]);
+    frameOverhead = frame.length - 4;
+  }
+  return frameOverhead;
+}
+
+/** Bytes an encoded id takes, predicted: delta varints of ids spread over the list (1-2 bytes). */
+const PREDICTED_ENCODED_ID_BYTES = 1.5;
+
+export class CommunicationOptimizer {
+  readonly topology: NetworkTopologyAnalyzer;
+  readonly mode: CommunicationMode;
+
+  constructor(workers: number, options: CommunicationOptions = {}) {
+    const mode = options.communication ?? 'optimized';
+    if (!COMMUNICATION_MODES.includes(mode)) throw new OptionsError('communication', `must be one of ${COMMUNICATION_MODES.join(', ')}`, mode);
+    this.mode = mode;
+    const topology: TopologyOptions = { transport: options.transport ?? 'shared' };
+    if (options.hosts) topology.hosts = options.hosts;
+    this.topology = new NetworkTopologyAnalyzer(workers, topology);
+  }
+
+  /** Whether batches travel as frames at all (then codecs can pay). */
+  get frames(): boolean {
+    return this.topology.transport === 'frames' || this.topology.hosts.length > 1;
+  }
+
+  /** Whether the codecs run: optimized mode over frames. */
+  get compress(): boolean {
+    return this.mode === 'optimized' && this.topology.transport === 'frames';
+  }
+
+  optimize(pattern: CommunicationPattern): OptimizedCommunication {
+    const topology = this.topology;
+    const talks = new Set(pattern.pairs.filter((pair) => pair.elements > 0).map((pair) => pair.from * topology.workers + pair.to));
+    const routing = topology.routing((p, q) => talks.has(p * topology.workers + q));
+    const hierarchical = routing === 'hierarchical';
+    const sparse = pattern.pairs.some((pair) => pair.sparse);
+    const header = this.topology.transport === 'frames' ? frameOverheadBytes() : MAILBOX_HEADER_BYTES;
+    const idBytes = this.compress ? PREDICTED_ENCODED_ID_BYTES : 4;
+    let naive = 0;
+    let batched = 0;
+    let optimized = 0;
+    let naiveSeconds = 0;
+    let optimizedSeconds = 0;
+    const hostPairs = new Map<number, { bytes: number; link: LinkModel }>();
+    for (const pair of pattern.pairs) {
+      if (pair.elements === 0) continue;
+      const link = topology.link(pair.from, pair.to);
+      const naiveBytes = pair.cutArcs * (NAIVE_MESSAGE_HEADER_BYTES + NAIVE_ENTRY_ID_BYTES + pair.payloadBytes);
+      const optimizedBytes = header + pair.elements * ((pair.sparse ? idBytes : 0) + pair.payloadBytes);
+      naive += naiveBytes;
+      batched += BATCH_HEADER_BYTES + pair.cutArcs * (NAIVE_ENTRY_ID_BYTES + pair.payloadBytes);
+      optimized += optimizedBytes;
+      naiveSeconds += pair.cutArcs * link.latency + naiveBytes / link.bandwidth;
+      if (hierarchical && !topology.sameHost(pair.from, pair.to)) {
+        // combined per host pair: one message's latency for the whole host pair
+        const key = (topology.hostOf[pair.from]! * topology.hosts.length + topology.hostOf[pair.to]!) * CHANNELS.length + pair.channel;
+        const entry = hostPairs.get(key) ?? { bytes: 0, link };
+        entry.bytes += optimizedBytes;
+        hostPairs.set(key, entry);
+      } else {
+        optimizedSeconds += link.latency + optimizedBytes / link.bandwidth;
+      }
+    }
+    for (const { bytes, link } of hostPairs.values()) optimizedSeconds += link.latency + bytes / link.bandwidth;
+    const oneHostShared = topology.hosts.length === 1 && topology.transport === 'shared';
+    const optimizations: Optimization[] = [
+      { name: 'combining', applied: true, reason: 'exchange lists: one entry per replica, whatever the cut arcs behind it' },
+      {
+        name: 'changed-only',
+        applied: sparse,
+        reason: sparse ? 'flagged copies only (min-combined algorithms) or spikes only (LIF)' : 'PageRank contributions all change every iteration: dense batches',
+      },
+      { name: 'batching', applied: true, reason: 'one batch per destination per superstep (mailboxes)' },
+      {
+        name: 'compression',
+        applied: this.compress,
+        reason: this.compress
+          ? 'batches travel as frames: codecs chosen per batch by CompressionManager'
+          : topology.transport === 'shared'
+            ? 'shared memory: the receiver reads the mailbox in place; encoding would cost more than it saves'
+            : `mode ${this.mode}: frames travel uncompressed`,
+      },
+      {
+        name: 'hierarchical',
+        applied: hierarchical,
+        reason: hierarchical ? 'links differ: one frame per host pair across the slower link' : topology.hosts.length === 1 ? 'one host: every link is alike' : 'every link in use is alike',
+      },
+    ];
+    const note = oneHostShared
+      ? 'one host, shared memory: nothing to change; combining and changed-only packing are what the programs do anyway, compression and hierarchical routing would only add work'
+      : `${topology.transport} transport on ${topology.hosts.length} host(s), ${routing} routing${this.compress ? ', codecs per batch' : ''}`;
+    return {
+      optimizations,
+      expectedLatencyReduction: naiveSeconds > 0 ? 1 - optimizedSeconds / naiveSeconds : 0,
+      expectedBandwidthSavings: naive > 0 ? 1 - optimized / naive : 0,
+      expectedBatchedSavings: batched > 0 ? 1 - optimized / batched : 0,
+      routing,
+      note,
+      predicted: { naive, batched, optimized },
+    };
+  }
+}
+
+/**
+ * `optimizeWorkerCommunication(workers, pattern)`: the optimizations for `workers` workers exchanging
+ * as `pattern` says, with the expected savings (issue 5's verb; see CommunicationOptimizer).
+ */
+export function optimizeWorkerCommunication(workers: number, pattern: CommunicationPattern, options: CommunicationOptions = {}): OptimizedCommunication {
+  return new CommunicationOptimizer(workers, options).optimize(pattern);
+}
+
+// --- the coordinator's side ---
+
+/** What the coordinator needs to run with the communication layer on. */
+export interface PreparedCommunication {
+  optimizer: CommunicationOptimizer;
+  expected: OptimizedCommunication;
+  /** per partition, the Router's setup */
+  routers: RouterCommunication[];
+  mailboxes: MailboxOptions;
+}
+
+/**
+ * Set up the communication layer of a run: the pattern and its prediction, cut-arc weights and
+ * (frames, optimized) one CompressionManager scratch region per partition from the host's arena.
+ * Call after the mailboxes' sizing is known and before any worker starts.
+ */
+export function prepareCommunication(
+  host: WasmHost,
+  placed: readonly PlacedPartition[],
+  algorithm: string,
+  settings: Record<string, unknown>,
+  options: CommunicationOptions,
+): PreparedCommunication {
+  const optimizer = new CommunicationOptimizer(placed.length, options);
+  const weights = cutArcWeights(host, placed);
+  const rowBytes = typeof settings.rowBytes === 'number' ? settings.rowBytes : 8;
+  const expected = optimizer.optimize(patternOf(placed, weights, algorithm, rowBytes));
+  const window = typeof settings.epoch === 'number' ? settings.epoch : 1;
+  const runChecksum = (Math.random() * 0x1_0000_0000) >>> 0;
+  const routers = placed.map((part, p): RouterCommunication => ({
+    mode: optimizer.mode,
+    transport: optimizer.topology.transport,
+    algorithm,
+    runChecksum,
+    rowBytes,
+    weights: weights[p]!,
+    scratch: null,
+  }));
+  return { optimizer, expected, routers, mailboxes: { frames: optimizer.topology.transport === 'frames', window } };
+}
+
+/** Allocate the codecs' scratch regions, once the mailboxes are known (their capacity bounds a part). */
+export function allocateCodecScratch(host: WasmHost, prepared: PreparedCommunication, directory: MailboxDirectory): void {
+  if (!prepared.optimizer.compress) return;
+  const capacity = Math.max(1, ...directory.capacity);
+  // the most elements of one part: ids (capacity), values or limbs (capacity × limbs per entry), step offsets
+  const elements = capacity * Math.max(1, Math.ceil(directory.payloadBytes / 4)) + (prepared.mailboxes.window ?? 1) + 8;
+  const bytes = CompressionManager.scratchBytes(elements);
+  for (const router of prepared.routers) router.scratch = { offset: host.arena.alloc(bytes, 64), bytes };
+}
+
+/** One superstep over all workers, in every mode. */
+export interface CommunicationStep {
+  naive: ModeCounts;
+  batched: ModeCounts;
+  optimized: ModeCounts;
+  /** optimized, with cross-host batches combined per host pair (hierarchical routing) */
+  routed: ModeCounts;
+}
+
+export interface CommunicationStats {
+  mode: CommunicationMode;
+  topology: TopologySummary;
+  expected: OptimizedCommunication;
+  perSuperstep: CommunicationStep[];
+  totals: CommunicationStep;
+  /** measured fractions saved by the optimized (routed) exchange */
+  measured: { bandwidthSavings: number; batchedSavings: number; messageSavings: number; latencyReduction: number };
+  /** |expected − measured| / measured of the bandwidth savings vs naive */
+  savingsPredictionError: number;
+  /** frames with codecs: encoded id bits per id (0 ids: null) */
+  bitsPerId: number | null;
+  /** frames: the online latency predictor's error per (superstep, worker) */
+  latencyPrediction: PredictionError | null;
+}
+
+function add(into: ModeCounts, from: ModeCounts): void {
+  into.bytes += from.bytes;
+  into.messages += from.messages;
+}
+
+/**
+ * The run's communication statistics from each worker's per-superstep records: the three modes,
+ * hierarchical routing applied to the optimized figures (cross-host batches of one superstep
+ * between one host pair count as one message, one frame header), measured savings beside the
+ * predicted ones.
+ */
+export function summariseCommunication(prepared: PreparedCommunication, perSuperstep: readonly (readonly { communication?: StepCommunication; bytesTo?: number[] }[])[]): CommunicationStats {
+  const { optimizer, expected } = prepared;
+  const topology = optimizer.topology;
+  const hierarchical = expected.routing === 'hierarchical';
+  const header = topology.transport === 'frames' ? frameOverheadBytes() : MAILBOX_HEADER_BYTES;
+  const empty = (): CommunicationStep => ({ naive: { bytes: 0, messages: 0 }, batched: { bytes: 0, messages: 0 }, optimized: { bytes: 0, messages: 0 }, routed: { bytes: 0, messages: 0 } });
+  const totals = empty();
+  let ids = 0;
+  let idBytes = 0;
+  let count = 0;
+  let relative = 0;
+  let predicted = 0;
+  let measured = 0;
+  let naiveSeconds = 0;
+  let routedSeconds = 0;
+  const steps = perSuperstep.map((workers) => {
+    const step = empty();
+    const sent: number[][] = workers.map((worker) => worker.bytesTo ?? []);
+    workers.forEach((worker, p) => {
+      const figures = worker.communication;
+      if (!figures) return;
+      add(step.naive, figures.naive);
+      add(step.batched, figures.batched);
+      add(step.optimized, figures.optimized);
+      ids += figures.ids;
+      idBytes += figures.idBytes;
+      if (figures.measuredSeconds > 0) {
+        count++;
+        relative += Math.abs(figures.predictedSeconds - figures.measuredSeconds) / figures.measuredSeconds;
+        predicted += figures.predictedSeconds;
+        measured += figures.measuredSeconds;
+      }
+      void p;
+    });
+    step.routed = { ...step.optimized };
+    if (hierarchical) {
+      // cross-host messages of this superstep: one per host pair instead of one per worker pair
+      const direct = topology.crossHostMessages(sent, 'direct');
+      const combined = topology.crossHostMessages(sent, 'hierarchical');
+      step.routed.messages -= direct - combined;
+      step.routed.bytes -= (direct - combined) * header;
+    }
+    // modelled exchange time: each message pays its link's latency, bytes its bandwidth (one host: shared)
+    const link = topology.links[topology.linkClassesInUse()[0] ?? 'shared-memory'];
+    naiveSeconds += step.naive.messages * link.latency + step.naive.bytes / link.bandwidth;
+    routedSeconds += step.routed.messages * link.latency + step.routed.bytes / link.bandwidth;
+    add(totals.naive, step.naive);
+    add(totals.batched, step.batched);
+    add(totals.optimized, step.optimized);
+    add(totals.routed, step.routed);
+    return step;
+  });
+  const fraction = (part: number, whole: number): number => (whole > 0 ? 1 - part / whole : 0);
+  const bandwidthSavings = fraction(totals.routed.bytes, totals.naive.bytes);
+  return {
+    mode: optimizer.mode,
+    topology: topology.summary(),
+    expected,
+    perSuperstep: steps,
+    totals,
+    measured: {
+      bandwidthSavings,
+      batchedSavings: fraction(totals.routed.bytes, totals.batched.bytes),
+      messageSavings: fraction(totals.routed.messages, totals.naive.messages),
+      latencyReduction: fraction(routedSeconds, naiveSeconds),
+    },
+    savingsPredictionError: bandwidthSavings > 0 ? Math.abs(expected.expectedBandwidthSavings - bandwidthSavings) / bandwidthSavings : 0,
+    bitsPerId: ids > 0 ? (8 * idBytes) / ids : null,
+    latencyPrediction: count > 0 ? { count, meanRelativeError: relative / count, totalRelativeError: measured > 0 ? predicted / measured - 1 : 0, predictedSeconds: predicted, measuredSeconds: measured } : null,
+  };
+}
+
+/** Whether a run asked for the communication layer (any of its options given). */
+export function communicationRequested(options: CommunicationOptions): boolean {
+  return options.communication !== undefined || options.transport !== undefined || options.hosts !== undefined;
+}
