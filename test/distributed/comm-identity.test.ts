@@ -1,0 +1,154 @@
+/**
+ * Issue 5's first must-hold: results bit-identical with every optimization on or off, on every
+ * transport. Each run here is checked against the single-worker driver, as in identity.test.ts,
+ * for every accounting mode (naive, batched, optimized) on both transports (shared mailboxes,
+ * NMF1 frames encoded at commit and decoded before the program reads them), with simulated hosts
+ * and fewer threads than partitions mixed in. Besides the bits: what each mode counts, on graphs
+ * small enough to count by hand.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  buildGraph,
+  buildPartitionPlan,
+  createHostSync,
+  DistributedProcessingSystem,
+  partitionHybrid,
+  rasterSha256,
+  runAlgorithm,
+  type AlgorithmName,
+  type NeuromorphicGraph,
+  type PartitionAssignment,
+} from '../../src/index.js';
+import type { CommunicationMode } from '../../src/exchange/accounting.js';
+import type { Transport } from '../../src/exchange/topology.js';
+import { Random } from '../helpers/random.js';
+
+const system = new DistributedProcessingSystem({ minimumThreads: 6 });
+afterAll(() => system.close());
+
+const bytesOf = (values: Float64Array | Int32Array): Buffer => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+
+function randomGraph(host: ReturnType<typeof createHostSync>, random: Random, nonNegative: boolean): NeuromorphicGraph {
+  const n = random.int(2, 80);
+  const m = random.int(0, 5 * n);
+  const src: number[] = [];
+  const dst: number[] = [];
+  const weights: number[] = [];
+  const delays: number[] = [];
+  const hub = random.int(0, n - 1);
+  for (let a = 0; a < m; a++) {
+    src.push(random.chance(0.15) ? hub : random.int(0, n - 1));
+    dst.push(random.chance(0.15) ? hub : random.int(0, n - 1));
+    weights.push(nonNegative ? random.int(0, 9000) : random.int(-3000, 9000));
+    delays.push(random.int(1, 5));
+  }
+  return buildGraph(host, { n, src, dst, weights, delays });
+}
+
+function randomAssignment(graph: NeuromorphicGraph, k: number, strategy: 'edge-cut' | 'vertex-cut' | 'hybrid', random: Random): PartitionAssignment {
+  if (strategy === 'hybrid') return partitionHybrid(graph, k, { seed: random.int(0, 1000), threshold: random.int(1, 6) });
+  const vertexOwner = Int32Array.from({ length: graph.n }, () => random.int(0, k - 1));
+  const arcOwner = strategy === 'vertex-cut' ? Int32Array.from({ length: graph.m }, () => random.int(0, k - 1)) : null;
+  return { k, strategy, vertexOwner, arcOwner };
+}
+
+const CONFIGS: { transport: Transport; communication: CommunicationMode }[] = [
+  { transport: 'frames', communication: 'optimized' },
+  { transport: 'frames', communication: 'batched' },
+  { transport: 'shared', communication: 'naive' },
+  { transport: 'shared', communication: 'optimized' },
+];
+
+describe('every mode and transport gives the single-worker bits', () => {
+  it('on 50 seeded random graphs: five algorithms, three strategies, P = 2 .. 6, four mode/transport pairs each', async () => {
+    const host = createHostSync({ initialBytes: 64 << 20 });
+    const random = new Random(5_2026);
+    const algorithms: AlgorithmName[] = ['pagerank', 'bfs', 'sssp', 'wcc', 'lif'];
+    const strategies = ['edge-cut', 'vertex-cut', 'hybrid'] as const;
+    let frames = 0;
+    for (let trial = 0; trial < 50; trial++) {
+      const mark = host.arena.mark();
+      const algorithm = algorithms[trial % algorithms.length]!;
+      const graph = randomGraph(host, random, algorithm === 'sssp');
+      const strategy = strategies[Math.floor(trial / algorithms.length) % strategies.length]!;
+      const k = random.int(2, 6);
+      const options = { source: random.int(0, graph.n - 1), steps: 60, seed: random.int(0, 1 << 30), recordSpikes: true, iterations: random.int(1, 25) };
+      const single = runAlgorithm(graph, algorithm, options);
+      const plan = buildPartitionPlan(graph, randomAssignment(graph, k, strategy, random));
+      // simulated hosts on every other trial: two groups of workers
+      const hosts = trial % 2 === 0 && k >= 2 ? [Array.from({ length: Math.ceil(k / 2) }, (_, i) => i), Array.from({ length: k - Math.ceil(k / 2) }, (_, i) => Math.ceil(k / 2) + i)].filter((group) => group.length > 0) : undefined;
+      const threads = trial % 3 === 0 ? Math.max(1, k - 2) : undefined;
+      for (const config of CONFIGS) {
+        const label = `trial ${trial} (${algorithm}, ${strategy}, k = ${k}, ${config.transport}/${config.communication}, n = ${graph.n}, m = ${graph.m})`;
+        const run = await system.executeDistributedAlgorithmOnPlan(graph, plan, algorithm, { ...options, ...config, hosts, threads });
+        expect(bytesOf(run.values).equals(bytesOf(single.values)), `${label}: values differ`).toBe(true);
+        if (algorithm === 'lif') {
+          expect(run.synapticEvents, label).toBe(single.synapticEvents);
+          expect(await rasterSha256(run, graph.n, options.steps), `${label}: raster`).toBe(await rasterSha256(single, graph.n, options.steps));
+        }
+        const stats = run.stats.communication!;
+        const { naive, batched, optimized } = stats.totals;
+        // the headline figures are the chosen mode's
+        expect(run.stats.bytes, label).toBe(stats.totals[config.communication].bytes);
+        expect(run.stats.messages, label).toBe(stats.totals[config.communication].messages);
+        // batches never outnumber cut arcs; combined entries never outweigh uncombined ones on shared memory
+        expect(batched.messages, label).toBe(optimized.messages);
+        expect(naive.messages, label).toBeGreaterThanOrEqual(batched.messages);
+        if (config.transport === 'shared') expect(optimized.bytes, label).toBeLessThanOrEqual(batched.bytes);
+        if (config.transport === 'frames' && optimized.messages > 0) frames++;
+      }
+      host.arena.release(mark);
+    }
+    // the frame path really ran
+    expect(frames).toBeGreaterThan(40);
+  }, 120_000);
+});
+
+describe('what each mode counts', () => {
+  it('a star cut once: PageRank sends 10 naive messages per exchange, one batch, 320 naive bytes', async () => {
+    const host = createHostSync({ initialBytes: 8 << 20 });
+    // hub 0 on partition 0, leaves 1..10 on partition 1: ten cut arcs 0 -> i
+    const leaves = Array.from({ length: 10 }, (_, i) => i + 1);
+    const graph = buildGraph(host, { n: 11, src: leaves.map(() => 0), dst: leaves });
+    const plan = buildPartitionPlan(graph, { k: 2, strategy: 'edge-cut', vertexOwner: Int32Array.from({ length: 11 }, (_, v) => (v === 0 ? 0 : 1)), arcOwner: null });
+    for (const transport of ['shared', 'frames'] as const) {
+      const run = await system.executeDistributedAlgorithmOnPlan(graph, plan, 'pagerank', { iterations: 5, tolerance: 0, transport });
+      const steps = run.stats.communication!.perSuperstep.filter((step) => step.naive.messages > 0);
+      expect(steps.length).toBeGreaterThan(0);
+      for (const step of steps) {
+        // one f64 contribution per cut arc: 16-byte header + two ids + 8 bytes
+        expect(step.naive).toEqual({ messages: 10, bytes: 10 * (16 + 8 + 8) });
+        expect(step.batched).toEqual({ messages: 1, bytes: 8 + 10 * (8 + 8) });
+        expect(step.optimized.messages).toBe(1);
+      }
+      if (transport === 'shared') for (const step of steps) expect(step.optimized.bytes).toBe(8 + 8);
+    }
+  });
+
+  it('simulated hosts: the routed figures combine cross-host batches per host pair; frames count frame bytes', async () => {
+    const host = createHostSync({ initialBytes: 16 << 20 });
+    const random = new Random(77);
+    const graph = randomGraph(host, random, false);
+    const plan = buildPartitionPlan(graph, randomAssignment(graph, 4, 'vertex-cut', random));
+    const run = await system.executeDistributedAlgorithmOnPlan(graph, plan, 'pagerank', { iterations: 8, hosts: [[0, 1], [2, 3]], transport: 'frames' });
+    const stats = run.stats.communication!;
+    expect(stats.expected.routing).toBe('hierarchical');
+    expect(stats.topology.linkClasses).toEqual(['frames-in-process', 'network']);
+    // 4 workers on 2 hosts: of the 8 cross-host worker pairs only 2 host pairs remain per superstep
+    expect(stats.totals.routed.messages).toBeLessThan(stats.totals.optimized.messages);
+    expect(stats.latencyPrediction!.count).toBeGreaterThan(0);
+    // frame bytes: more than the mailbox bytes of the same batches (a frame's table and CRC)
+    const shared = await system.executeDistributedAlgorithmOnPlan(graph, plan, 'pagerank', { iterations: 8, communication: 'optimized' });
+    expect(stats.totals.optimized.messages).toBe(shared.stats.communication!.totals.optimized.messages);
+    expect(stats.totals.optimized.bytes).toBeGreaterThan(shared.stats.communication!.totals.optimized.bytes);
+  });
+
+  it('refuses bad communication options before any worker starts', async () => {
+    const host = createHostSync({ initialBytes: 8 << 20 });
+    const graph = buildGraph(host, { n: 4, src: [0, 1, 2], dst: [1, 2, 3] });
+    const plan = buildPartitionPlan(graph, { k: 2, strategy: 'edge-cut', vertexOwner: Int32Array.of(0, 0, 1, 1), arcOwner: null });
+    await expect(system.executeDistributedAlgorithmOnPlan(graph, plan, 'bfs', { transport: 'carrier-pigeon' as never })).rejects.toMatchObject({ option: 'transport' });
+    await expect(system.executeDistributedAlgorithmOnPlan(graph, plan, 'bfs', { hosts: [[0], [0, 1]] })).rejects.toMatchObject({ option: 'hosts' });
+    await expect(system.executeDistributedAlgorithmOnPlan(graph, plan, 'bfs', { communication: 'smoke-signals' as never })).rejects.toMatchObject({ option: 'communication' });
+  });
+});
