@@ -51,6 +51,20 @@ export {
 export { DistributedProcessingSystem as DistributedProcessingSystemCore, type DistributedProcessingIntegration, type RunOptions } from './system.js';
 export { encodeFrame, decodeFrame, batchCount, FRAME_FORMAT_VERSION, FRAME_IDENTIFIER, type MessageBatch, type BatchKind, type FrameHeader, type DecodedFrame, type FrameExpectation } from './exchange/frame.js';
 export { CompressionManager, COMPRESSION_THRESHOLD, Codec as MessageCodec, codecName, type EncodedPart, type ValueKind, type ValueArray, type CompressionOptions, type ScratchRegion } from './exchange/codecs.js';
+export { NetworkTopologyAnalyzer, DEFAULT_LINKS, type LinkClass, type LinkModel, type Routing, type Transport, type TopologyOptions, type TopologySummary } from './exchange/topology.js';
+export { BandwidthMonitor, LatencyPredictor, type LinkFigures, type PredictionError } from './exchange/monitor.js';
+export { COMMUNICATION_MODES, NAIVE_MESSAGE_HEADER_BYTES, type CommunicationMode } from './exchange/accounting.js';
+export {
+  CommunicationOptimizer,
+  optimizeWorkerCommunication,
+  planCommunication,
+  type CommunicationOptions,
+  type CommunicationPattern,
+  type CommunicationStats,
+  type OptimizedCommunication,
+  type Optimization,
+  type PairPattern,
+} from './exchange/optimizer.js';
 // --- protect (checkpoints; the directory store is Node-only: src/index.ts) ---
 export {
   encodeCheckpoint,

@@ -3,6 +3,8 @@
  *
  *   partitionGraph              analyse -> choose a strategy -> partition -> balance -> plan
  *   executeDistributedAlgorithm place -> run the phases on one worker per partition -> result
+ *   optimizeCommunication       what the communication optimizer would do for a run, and what it
+ *                               expects to save (src/exchange/optimizer.ts), without running it
  *   run                         both, for the common case
  *
  * The worker pool is the platform's (src/platform/node.ts: piscina threads); the Node entry point
@@ -13,11 +15,13 @@ import { DistributedAlgorithmCoordinator, type CoordinatorOptions, type Distribu
 import { partitionGraphForAlgorithm, type DistributedPartition, type PartitionOptions } from './partition/partitioner.js';
 import type { AlgorithmName } from './execute/types.js';
 import type { PartitionPlan } from './partition/layout.js';
+import { planCommunication, type CommunicationOptions, type OptimizedCommunication } from './exchange/optimizer.js';
 
-/** The verbs DESIGN.md names (`optimizeCommunication` arrives with the communication optimizer). */
+/** The verbs DESIGN.md names. */
 export interface DistributedProcessingIntegration {
   partitionGraph(graph: NeuromorphicGraph, algorithm: AlgorithmName, workers: number, options?: PartitionOptions): DistributedPartition;
   executeDistributedAlgorithm(graph: NeuromorphicGraph, partition: DistributedPartition, options?: DistributedRunOptions): Promise<DistributedResult>;
+  optimizeCommunication(graph: NeuromorphicGraph, partition: DistributedPartition, options?: CommunicationOptions): OptimizedCommunication;
 }
 
 export interface RunOptions extends DistributedRunOptions, Omit<PartitionOptions, 'seed'> {
@@ -40,6 +44,16 @@ export class DistributedProcessingSystem implements DistributedProcessingIntegra
 
   executeDistributedAlgorithm(graph: NeuromorphicGraph, partition: DistributedPartition, options: DistributedRunOptions = {}): Promise<DistributedResult> {
     return this.coordinator.executeDistributedAlgorithm(graph, partition, partition.algorithm, options);
+  }
+
+  /**
+   * What the communication optimizer decides for running the partition's algorithm with `options`
+   * (transport, simulated hosts, mode), with the savings it expects against naive messaging and
+   * uncombined batches; a run with the same options reports the measured figures beside these
+   * (stats.communication).
+   */
+  optimizeCommunication(graph: NeuromorphicGraph, partition: DistributedPartition, options: CommunicationOptions = {}): OptimizedCommunication {
+    return planCommunication(graph, partition.plan, partition.algorithm, options);
   }
 
   /** Run `algorithm` on a plan made elsewhere (e.g. loaded with its metadata): one worker per partition. */

@@ -5,8 +5,10 @@
  * explicit `--strategy`) partitions for the algorithm and runs on P worker threads over one shared
  * memory, with the same bits. Results are reported by input vertex id (DESIGN.md "Command line"):
  * when the loader remapped sparse ids, `--out` carries `ids` (the input id of each value), WCC labels
- * and spiking neurons are mapped back to input ids. Flags of later stages (communication modes,
- * transports, checkpoints, chaos) are refused with a "not available yet" error, not ignored.
+ * and spiking neurons are mapped back to input ids. `--comm`, `--transport` and `--hosts` turn the
+ * communication layer on (src/exchange/optimizer.ts: naive / batched / optimized figures, frames,
+ * simulated hosts; stats.communication). Flags of later stages (checkpoints, chaos) are refused
+ * with a "not available yet" error, not ignored.
  */
 import { OptionsError } from '../errors.js';
 import { runAlgorithm } from '../execute/single.js';
@@ -21,6 +23,8 @@ import type { WasmHost } from '../memory/host.js';
 import { JsonArray, writeJsonFile, writeTextFile } from './output.js';
 import { choiceOption, integerOption, notAvailableYet, numberOption, seedOption } from './parse.js';
 import { progressBar } from './progress.js';
+import { COMMUNICATION_MODES } from '../exchange/accounting.js';
+import type { CommunicationOptions } from '../exchange/optimizer.js';
 
 export const STRATEGIES = ['auto', 'edge-cut', 'vertex-cut', 'hybrid'] as const;
 
@@ -42,6 +46,7 @@ export interface RunFlags {
   debug?: boolean;
   comm?: string;
   transport?: string;
+  hosts?: string;
   checkpointDir?: string;
   checkpointInterval?: string;
   resume?: string;
@@ -66,6 +71,8 @@ interface RunSettings {
   strategy: StrategyChoice;
   /** run through the distributed runtime (P > 1, or a strategy was asked for) */
   distributed: boolean;
+  /** --comm, --transport, --hosts (empty: the communication layer stays off) */
+  communication: CommunicationOptions;
 }
 
 function settingsOf(flags: RunFlags): RunSettings {
@@ -73,8 +80,6 @@ function settingsOf(flags: RunFlags): RunSettings {
   // Distributed-only flags: refused (exit 2), not ignored, so scripts written for later issues
   // fail loudly here instead of running something else.
   const later: [keyof RunFlags, string, string][] = [
-    ['comm', '--comm', 'communication modes'],
-    ['transport', '--transport', 'transports'],
     ['checkpointDir', '--checkpoint-dir', 'checkpointing'],
     ['checkpointInterval', '--checkpoint-interval', 'checkpointing'],
     ['resume', '--resume', 'recovery'],
@@ -107,7 +112,20 @@ function settingsOf(flags: RunFlags): RunSettings {
     if (algorithm === 'lif') options.seed = seed;
   }
   if (flags.spikes !== undefined) options.recordSpikes = true;
-  return { algorithm, options, source, workers, threads, strategy, distributed: workers > 1 || flags.strategy !== undefined || threads !== undefined };
+  const communication = communicationOf(flags, workers);
+  const layered = Object.keys(communication).length > 0;
+  return { algorithm, options, source, workers, threads, strategy, communication, distributed: workers > 1 || flags.strategy !== undefined || threads !== undefined || layered };
+}
+
+/** `--comm MODE`, `--transport shared|frames`, `--hosts 0,1/2,3` (worker groups of simulated hosts). */
+function communicationOf(flags: RunFlags, workers: number): CommunicationOptions {
+  const communication: CommunicationOptions = {};
+  if (flags.comm !== undefined) communication.communication = choiceOption('--comm', flags.comm, COMMUNICATION_MODES);
+  if (flags.transport !== undefined) communication.transport = choiceOption('--transport', flags.transport, ['shared', 'frames'] as const);
+  if (flags.hosts !== undefined) {
+    communication.hosts = flags.hosts.split('/').map((group) => group.split(',').map((worker) => integerOption('--hosts', worker.trim(), 0, workers - 1)));
+  }
+  return communication;
 }
 
 /** Values in input ids: WCC labels are vertices, so they are mapped like the vertices are. */
@@ -120,7 +138,7 @@ function outputValues(graph: NeuromorphicGraph, result: AlgorithmResult): Float6
 }
 
 export async function runCommand(host: WasmHost, graphPath: string, flags: RunFlags, io: CliIo): Promise<void> {
-  const { algorithm, options, source, workers, threads, strategy, distributed } = settingsOf(flags);
+  const { algorithm, options, source, workers, threads, strategy, distributed, communication } = settingsOf(flags);
 
   const loadBar = progressBar('loading', io.stderrIsTTY);
   const loadStart = performance.now();
@@ -146,7 +164,7 @@ export async function runCommand(host: WasmHost, graphPath: string, flags: RunFl
     partitionMs = performance.now() - partitionStart;
     const system = new DistributedProcessingSystem();
     try {
-      result = await system.executeDistributedAlgorithm(graph, partition, { ...options, threads });
+      result = await system.executeDistributedAlgorithm(graph, partition, { ...options, threads, ...communication });
     } finally {
       await system.close();
     }
@@ -252,6 +270,8 @@ function distributedStatistics(graph: NeuromorphicGraph, result: DistributedResu
     })),
     perWorker: stats.perWorker.map((w, worker) => ({ worker, computeMs: w.computeMs, waitMs: w.waitMs, bytes: w.bytes, messages: w.messages })),
     traffic: stats.traffic,
+    // --comm / --transport / --hosts: every mode's bytes and messages, predicted beside measured
+    ...(stats.communication ? { communication: stats.communication } : {}),
   };
 }
 
@@ -263,6 +283,13 @@ async function summary(graph: NeuromorphicGraph, result: AlgorithmResult, values
   if ('stats' in result) {
     const { stats } = result as DistributedResult;
     lines[0] += ` on ${stats.workers} workers${stats.threads < stats.workers ? ` (${stats.threads} threads)` : ''} (${stats.strategy}; ${stats.bytes} bytes in ${stats.messages} messages)`;
+    const comm = stats.communication;
+    if (comm) {
+      const percent = (fraction: number): string => `${(100 * fraction).toFixed(1)}%`;
+      lines.push(
+        `communication (${comm.mode}, ${comm.topology.transport}, ${comm.expected.routing}): naive ${comm.totals.naive.bytes} B / ${comm.totals.naive.messages} msgs, batched ${comm.totals.batched.bytes} B, optimized ${comm.totals.routed.bytes} B / ${comm.totals.routed.messages} msgs; saved vs naive ${percent(comm.measured.bandwidthSavings)} (predicted ${percent(comm.expected.expectedBandwidthSavings)})`,
+      );
+    }
   }
   switch (result.algorithm) {
     case 'pagerank': {

@@ -26,8 +26,12 @@
  * to change whatever their cut arcs.
  */
 import { OptionsError } from '../errors.js';
+import { graphKernels } from '../execute/kernels.js';
+import type { AlgorithmName } from '../execute/types.js';
+import type { NeuromorphicGraph } from '../input/graph.js';
 import type { WasmHost } from '../memory/host.js';
-import type { PlacedPartition } from '../place/place.js';
+import type { PartitionPlan } from '../partition/layout.js';
+import { placePartitions, type PlacedPartition } from '../place/place.js';
 import {
   BATCH_HEADER_BYTES,
   CHANNELS,
@@ -414,4 +418,23 @@ export function summariseCommunication(prepared: PreparedCommunication, perSuper
 /** Whether a run asked for the communication layer (any of its options given). */
 export function communicationRequested(options: CommunicationOptions): boolean {
   return options.communication !== undefined || options.transport !== undefined || options.hosts !== undefined;
+}
+
+/**
+ * The optimizer's plan for running `algorithm` on `plan` without running it (the facade's
+ * `optimizeCommunication`): the partitions are placed in the host's arena to read their exchange
+ * lists and cut arcs, then released.
+ */
+export function planCommunication(graph: NeuromorphicGraph, plan: PartitionPlan, algorithm: AlgorithmName, options: CommunicationOptions = {}): OptimizedCommunication {
+  if (plan.n !== graph.n || plan.m !== graph.m) throw new OptionsError('partition', `was made for a graph of ${plan.n} vertices and ${plan.m} arcs, not this one (${graph.n}, ${graph.m})`);
+  const optimizer = new CommunicationOptimizer(plan.k, options);
+  const { host } = graph;
+  const mark = host.arena.mark();
+  try {
+    const placed = placePartitions(graph, plan, { inArcs: false, neurons: false });
+    const rowBytes = algorithm === 'pagerank' ? graphKernels(host).fixedsum_row_bytes() : 8;
+    return optimizer.optimize(patternOf(placed, cutArcWeights(host, placed), algorithm, rowBytes));
+  } finally {
+    host.arena.release(mark);
+  }
 }
