@@ -61,6 +61,9 @@ export const ErrorCode = {
   // an exact fixed-point sum (assembly/lib/fixedsum.ts) met a value outside its window
   // (negative, NaN, infinite, below 2^-124, at or above 2) or a sum at or above 2^15
   SUM_RANGE: 'E_SUM_RANGE',
+  // a run that failed more times than its recoveries allow, or whose recovery could not proceed
+  // (no usable checkpoint and no way to restart): UnrecoverableFailure, with the last failure as cause
+  UNRECOVERABLE: 'E_UNRECOVERABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -137,6 +140,9 @@ export class ResourceError extends NeuromeshError {}
 /** A worker exited, trapped, hung or went silent. */
 export class WorkerLostError extends NeuromeshError {}
 
+/** A run that could not be recovered: its recoveries ran out (details.failures lists each failure). */
+export class UnrecoverableFailure extends NeuromeshError {}
+
 /** A checkpoint failed its checks (CRC, version, plan, truncation). */
 export class CheckpointCorruptError extends NeuromeshError {}
 
@@ -150,6 +156,7 @@ const CLASSES: Record<string, new (...args: never[]) => NeuromeshError> = {
   SimulationError,
   ResourceError,
   WorkerLostError,
+  UnrecoverableFailure,
   CheckpointCorruptError,
   TransportError,
 };

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, ResourceError } from '../errors.js';
 import { Piscina } from 'piscina';
+import type { MessagePort as NodeMessagePort } from 'node:worker_threads';
 import type { RunSetup, WorkerReport } from '../execute/distributed/context.js';
 
 /** Where `npm run build:wasm` writes the kernels (the same path from src/ and from dist/). */
@@ -67,7 +68,8 @@ export function createWorkerPool(threads: number): WorkerPool {
   });
   return {
     threads,
-    run: (setup, signal) => pool.run(setup, signal ? { signal } : {}) as Promise<WorkerReport[]>,
+    // a checkpoint port moves to the thread that posts on it
+    run: (setup, signal) => pool.run(setup, { ...(signal ? { signal } : {}), ...(setup.checkpointPort ? { transferList: [setup.checkpointPort as unknown as NodeMessagePort] } : {}) }) as Promise<WorkerReport[]>,
     destroy: () => pool.destroy(),
   };
 }

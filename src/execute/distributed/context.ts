@@ -19,6 +19,8 @@ import { Router } from '../../exchange/router.js';
 import type { ExchangeLists, PlacedPartition } from '../../place/place.js';
 import type { GraphKernels } from '../kernels.js';
 import type { AlgorithmName } from '../types.js';
+import { CONTROL_FAULT, CONTROL_INTERVAL, controlWords, dueWord } from './control.js';
+import type { StateRegion } from './program.js';
 
 /** exactsum_bytes() (560) rounded up to a cache line. */
 export const REDUCTION_ACCUMULATOR_BYTES = 576;
@@ -87,8 +89,10 @@ export interface PartitionSetup {
   regions: Record<string, number>;
   /** the algorithm's settings (numbers and strings only) */
   settings: Record<string, number | string | boolean>;
-  /** a failure to inject in this partition (coordinator.ts InjectedFault) */
-  fault?: { superstep: number; mode: 'throw' | 'exit' | 'trap' | 'hang' };
+  /** a failure to inject in this partition (coordinator.ts InjectedFault); `index` is its place in the run's list */
+  fault?: { superstep: number; mode: 'throw' | 'exit' | 'trap' | 'hang'; during?: 'superstep' | 'checkpoint'; index: number };
+  /** where to resume: a checkpoint's boundary (src/protect/recovery.ts restored the state regions) */
+  resume?: PartitionResume;
   /** accounting modes and transport of the router (src/exchange/optimizer.ts); absent: plain mailboxes */
   communication?: RouterCommunication;
 }
@@ -114,6 +118,34 @@ export interface RunSetup {
   reductions: number;
   /** the partitions this thread runs, in the order it steps them */
   partitions: PartitionSetup[];
+  /** where checkpoint pieces go (src/protect/recovery.ts), when the run takes checkpoints */
+  checkpointPort?: MessagePort;
+}
+
+/** What a partition resumes from, besides its state regions (restored in shared memory). */
+export interface PartitionResume {
+  /** supersteps completed at the checkpoint's boundary */
+  superstep: number;
+  /** the exchange counter there (mailbox parity) */
+  exchange: number;
+  /** the program's loop state, as it handed it to `endStep` */
+  cursor: number[];
+  /** bulk results so far (e.g. LIF's raster up to the boundary) */
+  extras: Record<string, Uint32Array>;
+}
+
+/** One partition's share of a checkpoint, posted by its worker to the coordinator (src/protect/recovery.ts). */
+export interface CheckpointPiece {
+  superstep: number;
+  worker: number;
+  exchange: number;
+  cursor: number[];
+  regions: { name: string; type: StateRegion['type']; data: Uint8Array }[];
+  /** this partition's two reduction slots (parity 0, then 1) */
+  reductions: Uint8Array;
+  extras: Record<string, Uint32Array>;
+  /** seconds the worker held still to copy its state */
+  seconds: number;
 }
 
 /** One superstep as one worker saw it. */
@@ -140,6 +172,8 @@ export interface WorkerReport {
   phaseMs: number[];
   /** program-specific bulk results (e.g. LIF's raster as (step, neuron) pairs) */
   extras?: Record<string, Uint32Array>;
+  /** checkpoint pieces this partition posted (the coordinator waits for all of them) */
+  checkpoints?: number;
   /** set when the worker failed: the error, serialised (errors.ts) */
   error?: { name: string; code: string; message: string; details: Record<string, unknown> };
 }
@@ -164,6 +198,17 @@ export class WorkerContext {
   private computed = 0;
   private runStarted = performance.now();
   private readonly fault: PartitionSetup['fault'];
+  /** set when the partition resumes from a checkpoint: the program reads its cursor here */
+  readonly resumed: PartitionResume | undefined;
+  /** bulk state the program wants in checkpoints (e.g. LIF's raster so far) */
+  checkpointExtras: () => Record<string, Uint32Array> = () => ({});
+  private readonly control: Int32Array;
+  private readonly port: MessagePort | undefined;
+  private readonly stateRegions: (() => StateRegion[]) | undefined;
+  /** the boundary of the last checkpoint (worker 0 decides the next one from it) */
+  private lastCheckpoint = 0;
+  /** checkpoint pieces posted */
+  checkpointsPosted = 0;
   /** barrier wait of the thread, added by its driver (worker.ts), since the last `endStep` */
   private waited = 0;
   superstep = 0;
@@ -172,7 +217,7 @@ export class WorkerContext {
   private currentPhase = 0;
   private phaseStarted = performance.now();
 
-  constructor(setup: RunSetup, partition: PartitionSetup, kernels: DistributedKernels) {
+  constructor(setup: RunSetup, partition: PartitionSetup, kernels: DistributedKernels, stateRegions?: () => StateRegion[]) {
     this.kernels = kernels;
     this.part = partition.part;
     this.workers = setup.workers;
@@ -184,6 +229,15 @@ export class WorkerContext {
     this.router = new Router(setup.memory, setup.mailboxes, partition.worker, partition.communication ?? null, partition.part, kernels);
     this.u32 = new Uint32Array(setup.memory.buffer);
     this.fault = partition.fault;
+    this.control = new Int32Array(setup.memory.buffer, setup.control, controlWords(setup.workers));
+    this.port = setup.checkpointPort;
+    this.stateRegions = stateRegions;
+    this.resumed = partition.resume;
+    if (partition.resume) {
+      this.superstep = partition.resume.superstep;
+      this.exchange = partition.resume.exchange;
+      this.lastCheckpoint = partition.resume.superstep;
+    }
   }
 
   view<T extends Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint8ArrayConstructor>(Type: T, offset: number, length: number): InstanceType<T> {
@@ -224,7 +278,7 @@ export class WorkerContext {
    * steps its other partitions to the same point and meets the other threads at the barrier.
    */
   *sync(): Generator<void, void, void> {
-    if (this.fault && this.fault.superstep === this.superstep) injectFault(this.fault.mode, this.kernels);
+    if (this.fault && this.fault.superstep === this.superstep && this.fault.during !== 'checkpoint') this.fire(this.fault);
     yield;
     this.exchange++;
   }
@@ -322,8 +376,12 @@ export class WorkerContext {
 
   // --- statistics ---
 
-  /** Close the current superstep's record. */
-  endStep(): void {
+  /**
+   * Close the current superstep's record. A program that can resume from checkpoints passes its
+   * loop state for the next superstep (`cursor`, small numbers): a checkpoint taken at this boundary
+   * holds it, and `resumed.cursor` gives it back.
+   */
+  endStep(cursor?: number[]): void {
     const now = performance.now();
     const waitMs = this.waited;
     this.waited = 0;
@@ -335,6 +393,50 @@ export class WorkerContext {
     this.computed = 0;
     this.runStarted = now;
     this.superstep++;
+    if (cursor && this.port && this.stateRegions) this.checkpointBoundary(cursor);
+  }
+
+  /**
+   * At boundary s (s supersteps done): take this partition's share of a checkpoint when s is due,
+   * then (worker 0) decide whether s + 1 is. Every worker reads the same DUE word for s, written by
+   * worker 0 at boundary s − 1, before a barrier every worker has passed since (control.ts).
+   */
+  private checkpointBoundary(cursor: number[]): void {
+    const s = this.superstep;
+    const words = this.control;
+    if (Atomics.load(words, dueWord(this.workers, s)) === s) {
+      if (this.fault && this.fault.superstep === s && this.fault.during === 'checkpoint') this.fire(this.fault);
+      this.takeCheckpoint(s, cursor);
+      this.lastCheckpoint = s;
+    }
+    if (this.worker === 0) {
+      const interval = Atomics.load(words, CONTROL_INTERVAL);
+      if (interval > 0 && s + 1 - this.lastCheckpoint >= interval) Atomics.store(words, dueWord(this.workers, s + 1), s + 1);
+    }
+  }
+
+  /** Copy this partition's state and post it to the coordinator (the copy is all the run waits for). */
+  private takeCheckpoint(superstep: number, cursor: number[]): void {
+    const started = performance.now();
+    const buffer = this.memory.buffer;
+    const regions = this.stateRegions!().map((region) => {
+      const bytes = region.length * (region.type === 'u8' ? 1 : region.type === 'i64' || region.type === 'f64' ? 8 : 4);
+      return { name: region.name, type: region.type, data: new Uint8Array(buffer, region.offset, bytes).slice() };
+    });
+    const reductions = new Uint8Array(2 * REDUCTION_SLOT_BYTES);
+    reductions.set(new Uint8Array(buffer, this.slot(0, this.worker), REDUCTION_SLOT_BYTES), 0);
+    reductions.set(new Uint8Array(buffer, this.slot(1, this.worker), REDUCTION_SLOT_BYTES), REDUCTION_SLOT_BYTES);
+    const extras = this.checkpointExtras();
+    const piece: CheckpointPiece = { superstep, worker: this.worker, exchange: this.exchange, cursor, regions, reductions, extras, seconds: (performance.now() - started) / 1000 };
+    const transfer = [...regions.map((region) => region.data.buffer), reductions.buffer, ...Object.values(extras).map((extra) => extra.buffer)];
+    this.port!.postMessage(piece, transfer as ArrayBuffer[]);
+    this.checkpointsPosted++;
+  }
+
+  /** Inject the configured fault, recording first that it fired (so a recovered run does not fire it again). */
+  private fire(fault: NonNullable<PartitionSetup['fault']>): void {
+    Atomics.store(this.control, CONTROL_FAULT, fault.index + 1);
+    injectFault(fault.mode, this.kernels);
   }
 }
 

@@ -11,8 +11,13 @@
  *   2            ABORT         the coordinator or any worker    waiters, between wait slices
  *   3            FAILED        first worker to fail (p + 1)     the coordinator's diagnosis
  *   4            SUPERSTEP     worker 0 (progress)              the coordinator (progress, errors)
+ *   5            INTERVAL      the coordinator (checkpoints)    worker 0: supersteps between checkpoints (0: none)
+ *   6            FAULT         a worker injecting a fault       the coordinator: index + 1 of the fault that fired
  *   8 + p        ARRIVED[p]    worker p: its last generation+1  a waiter that times out: who is missing
  *   8 + P + p    HEARTBEAT[p]  worker p: a counter bumped at every phase (the failure detector's input)
+ *   8 + 2P + i   DUE[i]        worker 0 at its boundary s: s + 1 in DUE[(s + 1) mod 4] when the
+ *                              boundary s + 1 takes a checkpoint; every worker reads it there (four
+ *                              slots: workers are never a whole superstep apart, barriers see to it)
  *
  * Order of operations in `arrive` (why it is race-free): the last arriver resets COUNT *before* it
  * bumps GENERATION, and nobody can leave the barrier before GENERATION moves, so no worker can arrive
@@ -25,11 +30,19 @@ export const CONTROL_GENERATION = 1;
 export const CONTROL_ABORT = 2;
 export const CONTROL_FAILED = 3;
 export const CONTROL_SUPERSTEP = 4;
+export const CONTROL_INTERVAL = 5;
+export const CONTROL_FAULT = 6;
 export const CONTROL_ARRIVED = 8;
+export const CHECKPOINT_DUE_SLOTS = 4;
 
 /** Int32 words of a control block for `workers` workers. */
 export function controlWords(workers: number): number {
-  return CONTROL_ARRIVED + 2 * workers;
+  return CONTROL_ARRIVED + 2 * workers + CHECKPOINT_DUE_SLOTS;
+}
+
+/** Word of the checkpoint-due slot for boundary `superstep`. */
+export function dueWord(workers: number, superstep: number): number {
+  return CONTROL_ARRIVED + 2 * workers + (superstep % CHECKPOINT_DUE_SLOTS);
 }
 
 /** Word of worker p's heartbeat counter. */

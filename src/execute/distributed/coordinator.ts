@@ -28,10 +28,11 @@ import { pagerankSettings, sourceVertex } from '../options.js';
 import { runAlgorithm } from '../single.js';
 import { checkNonNegativeWeights, checkSsspDistances } from '../sssp.js';
 import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../types.js';
-import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_GENERATION, controlWords, heartbeatWord } from './control.js';
-import { REDUCTION_SLOT_BYTES, type RunSetup, type StepRecord, type WorkerReport } from './context.js';
+import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_FAULT, CONTROL_GENERATION, CONTROL_INTERVAL, controlWords, heartbeatWord } from './control.js';
+import { REDUCTION_SLOT_BYTES, type PartitionResume, type RunSetup, type StepRecord, type WorkerReport } from './context.js';
 import { collectLif, lifErrorInInputIds, lifSettings } from './lif.js';
 import { PROGRAMS } from './programs.js';
+import { planChecksum, RunRecovery, type FaultToleranceOptions, type RecoveryReport } from '../../protect/recovery.js';
 import type { ProgramDescription, Settings } from './program.js';
 
 /** The platform's thread pool (src/platform/node.ts: piscina). */
@@ -63,11 +64,21 @@ export interface InjectedFault {
   worker: number;
   superstep: number;
   mode: 'throw' | 'exit' | 'trap' | 'hang';
+  /** 'superstep' (default): at the barrier; 'checkpoint': while taking the checkpoint of boundary `superstep` */
+  during?: 'superstep' | 'checkpoint';
 }
 
 export interface DistributedRunOptions extends AlgorithmOptions, CommunicationOptions {
   /** fault injection, for tests of failure handling (see InjectedFault) */
   fault?: InjectedFault;
+  /** several faults (chaos tests, `--chaos`): each fires once, in whichever attempt reaches it */
+  faults?: InjectedFault[];
+  /**
+   * Checkpoints and recovery (src/protect/recovery.ts): a worker that fails is replaced, the run
+   * rolls back to its latest checkpoint and goes on, and returns the same bits as a run without
+   * failures. Without it a failure ends the run with a WorkerLostError.
+   */
+  faultTolerance?: FaultToleranceOptions;
   /**
    * A worker that does not reach a barrier within this many milliseconds is declared lost
    * (WorkerLostError); also the watchdog's limit when no worker makes progress. Default 60 000.
@@ -137,6 +148,8 @@ export interface DistributedResult extends AlgorithmResult {
   phases: PhaseResult[];
   /** what the program exchanges, how it combines messages, what it aggregates */
   description: ProgramDescription;
+  /** with `faultTolerance`: the checkpoints taken and the failures recovered from */
+  recovery?: RecoveryReport;
 }
 
 const hostKeys = new WeakMap<object, string>();
@@ -223,46 +236,100 @@ export class DistributedAlgorithmCoordinator {
 
       const hardware = this.options.hardwareThreads ?? workers;
       const threads = Math.min(workers, options.threads ?? Math.max(1, hardware));
-      // partitions dealt round-robin: the plan balanced them, so any even deal balances the threads
-      const setups: RunSetup[] = Array.from({ length: threads }, () => ({
-        hostKey: hostKeyOf(host),
-        memory: host.memory,
-        module: host.module,
-        algorithm,
-        workers,
-        control,
-        barrierTimeoutMs: timeout,
-        spin: threads <= hardware ? BARRIER_SPIN_MICROSECONDS : 0,
-        mailboxes,
-        reductions,
-        partitions: [],
-      }));
-      placed.forEach((part, p) =>
-        setups[p % threads]!.partitions.push({
-          worker: p,
-          part,
-          regions: regions[p]!,
-          settings: { ...settings, ...perPartition[p] },
-          fault: options.fault && options.fault.worker === p ? options.fault : undefined,
-          ...(communication ? { communication: communication.routers[p]! } : {}),
-        }),
-      );
+      const faults = [...(options.fault ? [options.fault] : []), ...(options.faults ?? [])];
+      const fired = new Set<number>();
+      const recovery = options.faultTolerance ? this.recoveryFor(graph, plan, algorithm, placed, regions, settings, reductions, workers, options.faultTolerance) : null;
+      let resume: (PartitionResume | null)[] = new Array<PartitionResume | null>(workers).fill(null);
+      if (recovery && options.faultTolerance?.resume) {
+        const found = await recovery.resumeFromStore();
+        if (found) resume = found.resume;
+      }
+      const controlView = host.view(Int32Array, control, controlWords(workers));
+      if (recovery) recovery.onInterval = (supersteps) => Atomics.store(controlView, CONTROL_INTERVAL, supersteps);
       const started = performance.now();
       let reports: WorkerReport[];
-      try {
-        reports = await this.runTasks(setups, host.memory, control, timeout);
-      } catch (error) {
-        throw algorithm === 'lif' && error instanceof Error ? lifErrorInInputIds(graph, error) : error;
+      for (let attempt = 0; ; attempt++) {
+        controlView.fill(0);
+        if (recovery) Atomics.store(controlView, CONTROL_INTERVAL, recovery.intervalSupersteps);
+        const ports = recovery?.openPorts(threads);
+        // partitions dealt round-robin: the plan balanced them, so any even deal balances the threads
+        const setups: RunSetup[] = Array.from({ length: threads }, (_, t) => ({
+          hostKey: hostKeyOf(host),
+          memory: host.memory,
+          module: host.module,
+          algorithm,
+          workers,
+          control,
+          barrierTimeoutMs: timeout,
+          spin: threads <= hardware ? BARRIER_SPIN_MICROSECONDS : 0,
+          mailboxes,
+          reductions,
+          partitions: [],
+          ...(ports ? { checkpointPort: ports[t]! } : {}),
+        }));
+        placed.forEach((part, p) => {
+          const index = faults.findIndex((fault, i) => !fired.has(i) && fault.worker === p && fault.superstep >= (resume[p]?.superstep ?? 0));
+          setups[p % threads]!.partitions.push({
+            worker: p,
+            part,
+            regions: regions[p]!,
+            settings: { ...settings, ...perPartition[p] },
+            fault: index >= 0 ? { ...faults[index]!, index } : undefined,
+            ...(resume[p] ? { resume: resume[p]! } : {}),
+            ...(communication ? { communication: communication.routers[p]! } : {}),
+          });
+        });
+        try {
+          reports = await this.runTasks(setups, host.memory, control, timeout);
+          if (recovery) {
+            await recovery.drain(reports.reduce((sum, report) => sum + (report.checkpoints ?? 0), 0));
+            await recovery.settle();
+          }
+          break;
+        } catch (error) {
+          const firedFault = Atomics.load(controlView, CONTROL_FAULT) - 1;
+          if (firedFault >= 0) fired.add(firedFault);
+          if (!recovery || !(error instanceof WorkerLostError)) throw algorithm === 'lif' && error instanceof Error ? lifErrorInInputIds(graph, error) : error;
+          recovery.failed(error, attempt);
+          const restoreStarted = performance.now();
+          const restored = await recovery.restore();
+          resume = restored.resume;
+          const details = error.details as { worker?: number; superstep?: number };
+          recovery.report.failures.push({ superstep: details.superstep ?? -1, worker: details.worker ?? -1, code: error.code, message: error.message, restoredFrom: restored.superstep, restoreMs: performance.now() - restoreStarted });
+        } finally {
+          recovery?.closePorts();
+        }
       }
       const wallMs = performance.now() - started;
       const stats = summarise(reports, workers, threads, plan.strategy, wallMs, placeMs);
       if (communication) stats.communication = summariseCommunication(communication, stats.perSuperstep);
       const result = collect(graph, placed, regions, reports, algorithm, options, settings);
       const phases = program.description.phases.map((name, index) => ({ name, msPerWorker: reports.map((report) => report.phaseMs[index] ?? 0) }));
-      return { ...result, workers, strategy: plan.strategy, stats, phases, description: program.description, wallMs, perSuperstep: stats.perSuperstep.map((step) => ({ ms: Math.max(...step.map((w) => w.computeMs + w.waitMs)), active: 0 })) };
+      return { ...result, workers, strategy: plan.strategy, stats, phases, description: program.description, ...(recovery ? { recovery: recovery.report } : {}), wallMs, perSuperstep: stats.perSuperstep.map((step) => ({ ms: Math.max(...step.map((w) => w.computeMs + w.waitMs)), active: 0 })) };
     } finally {
       host.arena.release(mark);
     }
+  }
+
+  /** The run's checkpointing and recovery: needs a program that can resume (Program.state). */
+  private recoveryFor(
+    graph: NeuromorphicGraph,
+    plan: DistributedPartition['plan'],
+    algorithm: AlgorithmName,
+    placed: PlacedPartition[],
+    regions: Record<string, number>[],
+    settings: Settings,
+    reductions: number,
+    workers: number,
+    options: FaultToleranceOptions,
+  ): RunRecovery {
+    const program = PROGRAMS[algorithm];
+    if (!program.state) throw new OptionsError('faultTolerance', `is not available for ${algorithm} yet (its program cannot resume from a checkpoint)`);
+    const buffer = graph.host.memory.buffer;
+    const state = placed.map((part, p) => program.state!(part, regions[p]!, settings, buffer));
+    const checksum = planChecksum(plan);
+    const slots = (p: number): [number, number] => [reductions + p * REDUCTION_SLOT_BYTES, reductions + (workers + p) * REDUCTION_SLOT_BYTES];
+    return new RunRecovery(graph.host, workers, state, slots, REDUCTION_SLOT_BYTES, { runId: options.runId ?? `${algorithm}-${checksum.toString(16)}`, algorithm, planChecksum: checksum }, options);
   }
 
   /** Stop the pool's threads. */

@@ -18,7 +18,7 @@
 import { ErrorCode, SimulationError } from '../../errors.js';
 import type { NeuromorphicGraph } from '../../input/graph.js';
 import type { WasmHost } from '../../memory/host.js';
-import { LIF_CONTROL_BYTES, LIF_ERROR_NEURON, LIF_ERROR_STEP, LIF_STATE_LIMIT_BITS, LIF_STATUS_OVERFLOW, LIF_SYNAPTIC_EVENTS, NEURON_DEFAULTS, NEURON_FIELDS, NEURON_STRIDE } from '../../memory/layout.js';
+import { LIF_CONTROL_BYTES, LIF_CURRENT, LIF_REFRACTORY, LIF_RING, LIF_RING_ROWS, LIF_SPIKE_COUNTS, LIF_VOLTAGE, LIF_ERROR_NEURON, LIF_ERROR_STEP, LIF_STATE_LIMIT_BITS, LIF_STATUS_OVERFLOW, LIF_SYNAPTIC_EVENTS, NEURON_DEFAULTS, NEURON_FIELDS, NEURON_STRIDE } from '../../memory/layout.js';
 import type { PlacedPartition } from '../../place/place.js';
 import { checkLifGraph, createLifState, lifOptions, recordsAllEqual } from '../lif.js';
 import type { AlgorithmOptions, AlgorithmResult, SpikeRaster } from '../types.js';
@@ -117,6 +117,20 @@ export const lifProgram: Program = {
     };
   },
 
+  // the neuron state, the delay ring (arrivals already due in later steps) and the spike counts;
+  // the control block's event counter travels in the cursor (the block itself holds pointers)
+  state(part, regions, _settings, memory) {
+    const words = new Uint32Array(memory, regions.control!, LIF_CONTROL_BYTES / 4);
+    const n = part.n;
+    return [
+      { name: 'current', type: 'i64', offset: words[LIF_CURRENT / 4]!, length: n },
+      { name: 'voltage', type: 'i64', offset: words[LIF_VOLTAGE / 4]!, length: n },
+      { name: 'refractory', type: 'i32', offset: words[LIF_REFRACTORY / 4]!, length: n },
+      { name: 'ring', type: 'i64', offset: words[LIF_RING / 4]!, length: words[LIF_RING_ROWS / 4]! * n },
+      { name: 'spikeCounts', type: 'i32', offset: words[LIF_SPIKE_COUNTS / 4]!, length: n },
+    ];
+  },
+
   *run(context: WorkerContext): Generator<void, Record<string, number | boolean>, void> {
     const k = context.kernels;
     const part = context.part;
@@ -136,10 +150,17 @@ export const lifProgram: Program = {
     const localToGlobal = context.view(Uint32Array, part.localToGlobal, part.n);
     const u32 = new Uint32Array(context.memory.buffer);
     const raster: number[] = [];
+    const events64 = new BigUint64Array(context.memory.buffer, control, LIF_CONTROL_BYTES / 8);
+    const resumed = context.resumed;
+    if (resumed) {
+      for (const value of resumed.extras.raster ?? []) raster.push(value);
+      events64[LIF_SYNAPTIC_EVENTS / 8] = BigInt(resumed.cursor[1]!);
+    }
+    if (record) context.checkpointExtras = () => ({ raster: Uint32Array.from(raster) });
     const fill = new Uint32Array(sendPeers.length);
     const boxes = sendPeers.map((peer) => context.outbox(peer));
 
-    let t = 1;
+    let t = resumed ? resumed.cursor[0]! : 1;
     while (t <= steps) {
       const length = Math.min(epoch, steps - t + 1);
       context.phase(0);
@@ -203,9 +224,9 @@ export const lifProgram: Program = {
         }
       }
       t = next;
-      context.endStep();
+      context.endStep([t, Number(events64[LIF_SYNAPTIC_EVENTS / 8]!)]);
     }
-    const events = Number(new BigUint64Array(context.memory.buffer, control, LIF_CONTROL_BYTES / 8)[LIF_SYNAPTIC_EVENTS / 8]!);
+    const events = Number(events64[LIF_SYNAPTIC_EVENTS / 8]!);
     context.extras.raster = Uint32Array.from(raster);
     return { events };
   },

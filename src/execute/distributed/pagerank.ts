@@ -48,6 +48,11 @@ export const pagerankProgram: Program = {
     };
   },
 
+  // resuming needs the masters' scores and the reductions (the L1 change of the iteration before,
+  // read after the next barrier: in the reduction slots the checkpoint holds); contributions and
+  // partial sums are recomputed every iteration
+  state: (part, regions) => [{ name: 'scores', type: 'f64', offset: regions.scores!, length: part.masterCount }],
+
   *run(context: WorkerContext): Generator<void, Record<string, number | boolean>, void> {
     const k = context.kernels;
     const part = context.part;
@@ -60,10 +65,11 @@ export const pagerankProgram: Program = {
     const rowBytes = context.settings.rowBytes as number;
     const masters = part.masterCount;
     const teleport = (1 - damping) / n;
-    context.view(Float64Array, scores, masters).fill(1 / n);
+    const resumed = context.resumed;
+    if (!resumed) context.view(Float64Array, scores, masters).fill(1 / n);
     let converged = false;
-    let done = 0;
-    for (let iteration = 0; ; iteration++) {
+    let done = resumed ? resumed.cursor[1]! : 0;
+    for (let iteration = resumed ? resumed.cursor[0]! : 0; ; iteration++) {
       const parity = iteration & 1;
       context.phase(SCATTER);
       const dangling = context.accumulatorA(parity);
@@ -109,7 +115,7 @@ export const pagerankProgram: Program = {
       }
       k.exactsum_normalize(delta);
       done++;
-      context.endStep();
+      context.endStep([iteration + 1, done]);
     }
     context.endStep();
     return { iterations: done, converged };

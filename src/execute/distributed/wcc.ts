@@ -40,20 +40,32 @@ export const wccProgram: Program = {
     };
   },
 
+  // root: the local union-find (fixed after the start); labels: the state; rootLabel, flags: as
+  // left at the boundary (flags are all clear there), kept so a resumed run starts from the same bytes
+  state: (part, regions) => [
+    { name: 'root', type: 'i32', offset: regions.root!, length: part.n },
+    { name: 'labels', type: 'i32', offset: regions.labels!, length: part.n },
+    { name: 'rootLabel', type: 'i32', offset: regions.rootLabel!, length: part.n },
+    { name: 'flags', type: 'u8', offset: regions.flags!, length: part.n },
+  ],
+
   *run(context: WorkerContext): Generator<void, Record<string, number | boolean>, void> {
     const k = context.kernels;
     const part = context.part;
     const { root, labels, rootLabel, flags, changed } = context.regions as Record<string, number>;
     const n = part.n;
-    k.wcc_init(root, 0, n);
-    k.wcc_union(part.outOffsets, part.outTargets, root, 0, n);
-    k.wcc_finalize(root, root, n);
-    context.view(Int32Array, labels, n).set(context.view(Uint32Array, part.localToGlobal, n));
-    context.view(Uint8Array, flags, n).fill(0);
+    const resumed = context.resumed;
+    if (!resumed) {
+      k.wcc_init(root, 0, n);
+      k.wcc_union(part.outOffsets, part.outTargets, root, 0, n);
+      k.wcc_finalize(root, root, n);
+      context.view(Int32Array, labels, n).set(context.view(Uint32Array, part.localToGlobal, n));
+      context.view(Uint8Array, flags, n).fill(0);
+    }
     // the first round announces every master's label once, lowered or not: replicas start from
     // their own global id, which is their master's too, so only lowered labels need to travel
     const { sendPeers, receivePeers } = part;
-    let rounds = 0;
+    let rounds = resumed ? resumed.cursor[0]! : 0;
     for (;; rounds++) {
       context.phase(0);
       let count = k.wcc_local_min(root, labels, rootLabel, n, flags, changed, 0);
@@ -87,7 +99,7 @@ export const wccProgram: Program = {
         count = k.exchange_unpack_min32(labels, flags, list, box.positions, box.payload, context.received(box), changed, count);
       }
       k.exchange_clear_flags(flags, changed, count);
-      context.endStep();
+      context.endStep([rounds + 1]);
     }
     context.endStep();
     return { rounds };

@@ -42,8 +42,11 @@ export function runPartitions(setup: RunSetup): WorkerReport[] {
   let current = 0;
   try {
     const kernels = kernelsFor(setup);
-    for (const partition of setup.partitions) contexts.push(new WorkerContext(setup, partition, kernels));
     const program = PROGRAMS[setup.algorithm];
+    for (const partition of setup.partitions) {
+      const state = program.state ? () => program.state!(partition.part, partition.regions, partition.settings, setup.memory.buffer) : undefined;
+      contexts.push(new WorkerContext(setup, partition, kernels, state));
+    }
     const runs: ProgramRun[] = contexts.map((context) => program.run(context));
     const barrier = new Barrier(setup.memory, setup.control, setup.workers, setup.partitions[0]!.worker, setup.barrierTimeoutMs, setup.spin);
     for (;;) {
@@ -80,6 +83,7 @@ export function runPartitions(setup: RunSetup): WorkerReport[] {
       messagesTo: context.router.messagesTo,
       extras: context.extras,
       phaseMs: context.phaseMs,
+      checkpoints: context.checkpointsPosted,
     }));
   } catch (error) {
     // the partition that failed: the one running, or (in a barrier) the thread's first
