@@ -15,6 +15,7 @@ export const STAGES: Record<string, () => Promise<{ run(options: StageOptions): 
   select: () => import('./select.js'),
   scale: () => import('./scale.js'),
   distributed: () => import('./distributed.js'),
+  comm: () => import('./comm.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -17,9 +17,19 @@
  * batch really carries (positions written by the program, or the whole list for dense batches),
  * each weighted by the cut arcs it stands for (`cutArcWeights`, from the placement).
  *
- * Cut arcs of a list element: the arcs the partition holding the REPLICA has at that copy (out-
- * and in-arcs of the local copy, at least 1). Those are the arcs whose other end is not with the
- * vertex's master: without combining, each would carry its own message across the cut.
+ * Cut arcs of a list element: the arcs the partition holding the REPLICA has at that copy, at
+ * least 1. Those are the arcs whose other end is not with the vertex's master: without combining,
+ * each would carry its own message across the cut. Which arcs depends on the direction: a value
+ * going master -> replica travels on along the replica's local OUT-arcs (one naive message each);
+ * a partial result going replica -> master was gathered over the replica's local IN-arcs. WCC
+ * labels flow both ways: both directions count out- and in-arcs.
+ *
+ * What a naive message carries for each batch shape: the batch's payload per element, except for
+ * rows (vertex-cut partial results): a row element of PageRank stands for one f64 contribution per
+ * in-arc (8 bytes a message, like the contributions themselves); a LIF ring row stands for the
+ * spikes that arrived over the replica's in-arcs in the epoch, which the batch does not tell, so
+ * LIF rows are NOT counted as naive messages at all and as a header-only frame in batched mode
+ * (both undercount the alternatives: the savings reported for LIF on a vertex-cut are a lower bound).
  */
 import { ErrorCode, TransportError } from '../errors.js';
 import type { WasmHost } from '../memory/host.js';
@@ -89,6 +99,15 @@ export function channelOf(algorithm: string, phase: number, entries: number, car
   throw new TransportError(ErrorCode.TRANSPORT, `no batch catalogue for algorithm ${algorithm}`, { field: 'algorithm' });
 }
 
+/**
+ * Bytes of the value one naive message (or uncombined entry) carries for a batch of this shape;
+ * null: not counted (LIF ring rows, module comment).
+ */
+export function naivePayloadOf(algorithm: string, shape: BatchShape, rowBytes: number): number | null {
+  if (shape.value !== 'rows') return payloadBytesOf(shape, rowBytes);
+  return algorithm === 'pagerank' ? 8 : null;
+}
+
 /** Payload bytes per entry of a shape (`rowBytes` for rows). */
 export function payloadBytesOf(shape: BatchShape, rowBytes: number): number {
   switch (shape.value) {
@@ -134,27 +153,44 @@ function listsOf(part: PlacedPartition, kind: ListKind): ExchangeLists {
 
 /**
  * For every partition and list kind, the cut arcs each list element stands for (module comment):
- * the local degree (out + in, at least 1) of the replica's copy, on both sides of the pair.
+ * `send` (masters' side: values going to the replica) holds the replica's local out-degree,
+ * `receive` (replicas' side: partial results going back) its local in-degree; with `undirected`
+ * both hold out + in. At least 1 each.
  */
-export function cutArcWeights(host: WasmHost, placed: readonly PlacedPartition[]): PartitionWeights[] {
-  const degrees = placed.map((part) => {
-    const degree = new Uint32Array(part.n);
+export function cutArcWeights(host: WasmHost, placed: readonly PlacedPartition[], undirected = false): PartitionWeights[] {
+  const outDegrees: Uint32Array[] = [];
+  const inDegrees: Uint32Array[] = [];
+  for (const part of placed) {
+    const out = new Uint32Array(part.n);
+    const into = new Uint32Array(part.n);
     const offsets = host.view(Uint32Array, part.outOffsets, part.n + 1);
     const targets = host.view(Uint32Array, part.outTargets, part.m);
-    for (let v = 0; v < part.n; v++) degree[v] = offsets[v + 1]! - offsets[v]!;
-    for (let a = 0; a < part.m; a++) degree[targets[a]!]!++;
-    return degree;
-  });
+    for (let v = 0; v < part.n; v++) out[v] = offsets[v + 1]! - offsets[v]!;
+    for (let a = 0; a < part.m; a++) into[targets[a]!]!++;
+    if (undirected) {
+      for (let v = 0; v < part.n; v++) out[v]! += into[v]!;
+      into.set(out);
+    }
+    outDegrees.push(out);
+    inDegrees.push(into);
+  }
   const kinds: ListKind[] = ['plain', 'push', 'pull'];
   const result: PartitionWeights[] = placed.map(() => ({}) as PartitionWeights);
   for (const kind of kinds) {
+    // per partition, the out-degree of each of its replicas in receive-list order
+    const replicaOut: Uint32Array[] = [];
     // receive side first: the replicas are here
     placed.forEach((part, p) => {
       const lists = listsOf(part, kind);
       const total = lists.receiveOffsets[lists.receiveOffsets.length - 1]!;
       const local = host.view(Uint32Array, lists.receiveLocal, total);
       const receive = new Uint32Array(total);
-      for (let e = 0; e < total; e++) receive[e] = Math.max(1, degrees[p]![local[e]!]!);
+      const forward = new Uint32Array(total);
+      for (let e = 0; e < total; e++) {
+        receive[e] = Math.max(1, inDegrees[p]![local[e]!]!);
+        forward[e] = Math.max(1, outDegrees[p]![local[e]!]!);
+      }
+      replicaOut[p] = forward;
       result[p]![kind] = { send: new Uint32Array(lists.sendOffsets[lists.sendOffsets.length - 1]!), receive };
     });
     // send side: p's send list to q pairs position by position with q's receive list from p
@@ -166,7 +202,7 @@ export function cutArcWeights(host: WasmHost, placed: readonly PlacedPartition[]
         const at = peer.receivePeers.indexOf(p);
         const length = lists.sendOffsets[i + 1]! - lists.sendOffsets[i]!;
         if (at < 0 || peer.receiveOffsets[at + 1]! - peer.receiveOffsets[at]! !== length) throw new Error(`internal: ${kind} lists of partitions ${p} and ${q} do not pair`);
-        send.set(result[q]![kind].receive.subarray(peer.receiveOffsets[at]!, peer.receiveOffsets[at + 1]!), lists.sendOffsets[i]!);
+        send.set(replicaOut[q]!.subarray(peer.receiveOffsets[at]!, peer.receiveOffsets[at + 1]!), lists.sendOffsets[i]!);
       });
     });
   }
@@ -187,8 +223,14 @@ export function emptyCounts(): ModeCounts {
  * Count what naive messaging and uncombined batches would send for one committed batch whose
  * elements stand for `arcs` cut arcs in total, each carrying `payload` bytes.
  */
-export function countAlternatives(arcs: number, payload: number, naive: ModeCounts, batched: ModeCounts): void {
+export function countAlternatives(arcs: number, payload: number | null, naive: ModeCounts, batched: ModeCounts): void {
   if (arcs === 0) return;
+  if (payload === null) {
+    // not counted as naive messages (LIF ring rows): a header-only frame in batched mode
+    batched.messages += 1;
+    batched.bytes += BATCH_HEADER_BYTES;
+    return;
+  }
   naive.messages += arcs;
   naive.bytes += arcs * (NAIVE_MESSAGE_HEADER_BYTES + NAIVE_ENTRY_ID_BYTES + payload);
   batched.messages += 1;

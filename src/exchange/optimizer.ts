@@ -39,6 +39,7 @@ import {
   cutArcWeights,
   NAIVE_ENTRY_ID_BYTES,
   NAIVE_MESSAGE_HEADER_BYTES,
+  naivePayloadOf,
   payloadBytesOf,
   type CommunicationMode,
   type ListKind,
@@ -70,6 +71,8 @@ export interface PairPattern {
   /** Σ over the elements of the cut arcs each stands for */
   cutArcs: number;
   payloadBytes: number;
+  /** what one naive message carries (accounting.ts naivePayloadOf); null: not counted as naive messages */
+  naivePayloadBytes?: number | null;
   sparse: boolean;
 }
 
@@ -132,7 +135,7 @@ export function patternOf(placed: readonly PlacedPartition[], weights: readonly 
       peers.forEach((q, i) => {
         let cutArcs = 0;
         for (let e = offsets[i]!; e < offsets[i + 1]!; e++) cutArcs += w[e]!;
-        pairs.push({ from: p, to: q, channel, elements: offsets[i + 1]! - offsets[i]!, cutArcs, payloadBytes: payloadBytesOf(shape, rowBytes), sparse: shape.sparse });
+        pairs.push({ from: p, to: q, channel, elements: offsets[i + 1]! - offsets[i]!, cutArcs, payloadBytes: payloadBytesOf(shape, rowBytes), naivePayloadBytes: naivePayloadOf(algorithm, shape, rowBytes), sparse: shape.sparse });
       });
     });
   }
@@ -192,12 +195,14 @@ export class CommunicationOptimizer {
     for (const pair of pattern.pairs) {
       if (pair.elements === 0) continue;
       const link = topology.link(pair.from, pair.to);
-      const naiveBytes = pair.cutArcs * (NAIVE_MESSAGE_HEADER_BYTES + NAIVE_ENTRY_ID_BYTES + pair.payloadBytes);
+      const naivePayload = pair.naivePayloadBytes === undefined ? pair.payloadBytes : pair.naivePayloadBytes;
+      const naiveArcs = naivePayload === null ? 0 : pair.cutArcs;
+      const naiveBytes = naiveArcs * (NAIVE_MESSAGE_HEADER_BYTES + NAIVE_ENTRY_ID_BYTES + (naivePayload ?? 0));
       const optimizedBytes = header + pair.elements * ((pair.sparse ? idBytes : 0) + pair.payloadBytes);
       naive += naiveBytes;
-      batched += BATCH_HEADER_BYTES + pair.cutArcs * (NAIVE_ENTRY_ID_BYTES + pair.payloadBytes);
+      batched += BATCH_HEADER_BYTES + naiveArcs * (NAIVE_ENTRY_ID_BYTES + (naivePayload ?? 0));
       optimized += optimizedBytes;
-      naiveSeconds += pair.cutArcs * link.latency + naiveBytes / link.bandwidth;
+      naiveSeconds += naiveArcs * link.latency + naiveBytes / link.bandwidth;
       if (hierarchical && !topology.sameHost(pair.from, pair.to)) {
         // combined per host pair: one message's latency for the whole host pair
         const key = (topology.hostOf[pair.from]! * topology.hosts.length + topology.hostOf[pair.to]!) * CHANNELS.length + pair.channel;
@@ -280,7 +285,7 @@ export function prepareCommunication(
   options: CommunicationOptions,
 ): PreparedCommunication {
   const optimizer = new CommunicationOptimizer(placed.length, options);
-  const weights = cutArcWeights(host, placed);
+  const weights = cutArcWeights(host, placed, algorithm === 'wcc');
   const rowBytes = typeof settings.rowBytes === 'number' ? settings.rowBytes : 8;
   const expected = optimizer.optimize(patternOf(placed, weights, algorithm, rowBytes));
   const window = typeof settings.epoch === 'number' ? settings.epoch : 1;
@@ -433,7 +438,7 @@ export function planCommunication(graph: NeuromorphicGraph, plan: PartitionPlan,
   try {
     const placed = placePartitions(graph, plan, { inArcs: false, neurons: false });
     const rowBytes = algorithm === 'pagerank' ? graphKernels(host).fixedsum_row_bytes() : 8;
-    return optimizer.optimize(patternOf(placed, cutArcWeights(host, placed), algorithm, rowBytes));
+    return optimizer.optimize(patternOf(placed, cutArcWeights(host, placed, algorithm === 'wcc'), algorithm, rowBytes));
   } finally {
     host.arena.release(mark);
   }
