@@ -8,6 +8,7 @@
  */
 import type { WasmHost } from '../memory/host.js';
 import { WEIGHT_F64 } from '../memory/layout.js';
+import type { DistributedKernels } from './distributed/context.js';
 
 /** The graph kernels of build/neuromesh.wasm (assembly/ABI.md documents each). */
 export interface GraphKernels {
@@ -103,6 +104,13 @@ export function warmUpKernels(host: WasmHost): void {
     const listB = host.allocArray(Uint32Array, n);
     const queued = host.allocArray(Uint8Array, n);
     const stats = host.allocArray(Float64Array, 1);
+    // the distributed searches' heap positions, FIFO, changed list and state (kernels/bfs-local.ts)
+    const position = host.allocArray(Uint32Array, n);
+    host.view(Uint32Array, position, n).fill(0xffff_ffff);
+    const queue = host.allocArray(Uint32Array, n);
+    const changedList = host.allocArray(Uint32Array, n);
+    const searchState = host.allocArray(Uint32Array, 2);
+    const local = host.exports as unknown as Pick<DistributedKernels, 'bfs_local' | 'sssp_local'>;
     const acc = host.arena.alloc(kernels.exactsum_bytes(), 64);
     const rows = host.arena.alloc(n * kernels.fixedsum_row_bytes(), 64);
     const packed = host.arena.alloc(n * kernels.fixedsum_row_bytes(), 64);
@@ -151,6 +159,16 @@ export function warmUpKernels(host: WasmHost): void {
         count = kernels.sssp_round(kind, offsets, targets, kindWeights, dist, queued, step % 2 ? listB : listA, count, step % 2 ? listA : listB);
       }
       kernels.sssp_finalize(dist, 0, n);
+      // one distributed search from vertex 0 to quiescence, levels then distances (same weight kind)
+      host.view(Uint8Array, queued, n).fill(0);
+      host.view(Uint32Array, searchState, 2).fill(0);
+      levelView.fill(0x7fff_ffff);
+      levelView[0] = 0;
+      host.view(Uint32Array, listA, 1)[0] = 0;
+      local.bfs_local(offsets, targets, levels, listA, 1, listB, position, queue, searchState, 0x7fff_ffff, queued, changedList);
+      host.view(Float64Array, dist, n).fill(Infinity);
+      host.view(Float64Array, dist, 1)[0] = 0;
+      local.sssp_local(kind, offsets, targets, kindWeights, dist, listA, 1, listB, position, queue, searchState, Infinity, queued, changedList);
       host.view(Float64Array, scores, n).fill(1 / n);
       kernels.wcc_init(levels, 0, n);
       kernels.wcc_union(offsets, targets, levels, 0, n);
