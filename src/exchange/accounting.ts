@@ -6,8 +6,9 @@
  *   naive      one message per CUT ARC per superstep, Pregel-style: each message is a
  *              NAIVE_MESSAGE_HEADER_BYTES header (length, type, superstep, sender) + source id (4) +
  *              target id (4) + the value the arc carries (the batch's payload per element)
- *   batched    one frame per destination per superstep (BATCH_HEADER_BYTES), uncombined: one entry
- *              per cut arc, (source id, target id, value), uncompressed
+ *   batched    one frame per destination per superstep, uncombined: one entry per cut arc, (source
+ *              id, target id, value), uncompressed; the frame costs what ours cost: BATCH_HEADER_BYTES
+ *              on shared memory, an NMF1 frame's own bytes (frameOverheadBytes) with frames
  *   optimized  what the runtime sends: one entry per list element (combined: a vertex's value goes
  *              once to each partition holding a copy, whatever the arcs behind it), only changed
  *              values for BFS/SSSP/WCC/LIF (the programs pack flagged copies and spikes only), the
@@ -34,7 +35,7 @@
 import { ErrorCode, TransportError } from '../errors.js';
 import type { WasmHost } from '../memory/host.js';
 import type { ExchangeLists, PlacedPartition } from '../place/place.js';
-import type { BatchKind } from './frame.js';
+import { encodeFrame, type BatchKind } from './frame.js';
 
 export type CommunicationMode = 'naive' | 'batched' | 'optimized';
 export const COMMUNICATION_MODES: readonly CommunicationMode[] = ['naive', 'batched', 'optimized'];
@@ -43,6 +44,16 @@ export const NAIVE_MESSAGE_HEADER_BYTES = 16;
 /** source id + target id of one naive message or batched entry */
 export const NAIVE_ENTRY_ID_BYTES = 8;
 export const BATCH_HEADER_BYTES = 8;
+
+let frameOverhead = -1;
+/** Bytes an NMF1 frame adds around one batch's arrays (measured once, on a one-id batch). */
+export function frameOverheadBytes(): number {
+  if (frameOverhead < 0) {
+    const frame = encodeFrame({ runChecksum: 1, superstep: 1, phase: 1, sourceWorker: 0, destinationWorker: 1 }, [{ kind: 'ids', sourcePartition: 0, destinationPartition: 1, ids: Uint32Array.of(1) }]);
+    frameOverhead = frame.length - 4;
+  }
+  return frameOverhead;
+}
 
 export type ListKind = 'plain' | 'push' | 'pull';
 
@@ -88,6 +99,8 @@ export function channelOf(algorithm: string, phase: number, entries: number, car
       // both exchanges happen in the 'exchange' phase: contributions are 8 bytes an entry, rows more
       return perEntry === 8 || entries === 0 ? 0 : 1;
     case 'bfs':
+      // level-synchronous: positions only (4 bytes an entry); searching by exchange: (position, level i32)
+      if (perEntry === 8) return phase === 1 ? 4 : 5;
       return phase === 1 ? 2 : 3;
     case 'wcc':
       return phase === 1 ? 4 : 5;
@@ -223,16 +236,16 @@ export function emptyCounts(): ModeCounts {
  * Count what naive messaging and uncombined batches would send for one committed batch whose
  * elements stand for `arcs` cut arcs in total, each carrying `payload` bytes.
  */
-export function countAlternatives(arcs: number, payload: number | null, naive: ModeCounts, batched: ModeCounts): void {
+export function countAlternatives(arcs: number, payload: number | null, naive: ModeCounts, batched: ModeCounts, batchHeader = BATCH_HEADER_BYTES): void {
   if (arcs === 0) return;
   if (payload === null) {
     // not counted as naive messages (LIF ring rows): a header-only frame in batched mode
     batched.messages += 1;
-    batched.bytes += BATCH_HEADER_BYTES;
+    batched.bytes += batchHeader;
     return;
   }
   naive.messages += arcs;
   naive.bytes += arcs * (NAIVE_MESSAGE_HEADER_BYTES + NAIVE_ENTRY_ID_BYTES + payload);
   batched.messages += 1;
-  batched.bytes += BATCH_HEADER_BYTES + arcs * (NAIVE_ENTRY_ID_BYTES + payload);
+  batched.bytes += batchHeader + arcs * (NAIVE_ENTRY_ID_BYTES + payload);
 }

@@ -37,6 +37,7 @@ import {
   CHANNELS,
   COMMUNICATION_MODES,
   cutArcWeights,
+  frameOverheadBytes,
   NAIVE_ENTRY_ID_BYTES,
   NAIVE_MESSAGE_HEADER_BYTES,
   naivePayloadOf,
@@ -47,7 +48,6 @@ import {
   type PartitionWeights,
 } from './accounting.js';
 import { CompressionManager } from './codecs.js';
-import { encodeFrame } from './frame.js';
 import type { PredictionError } from './monitor.js';
 import { MAILBOX_HEADER_BYTES, type MailboxDirectory, type MailboxOptions, type RouterCommunication, type StepCommunication } from './router.js';
 import { NetworkTopologyAnalyzer, type LinkModel, type Routing, type TopologyOptions, type TopologySummary, type Transport } from './topology.js';
@@ -142,18 +142,10 @@ export function patternOf(placed: readonly PlacedPartition[], weights: readonly 
   return { algorithm, pairs };
 }
 
-let frameOverhead = -1;
-/** Bytes an NMF1 frame adds around one batch's arrays (measured once on a one-id batch). */
-export function frameOverheadBytes(): number {
-  if (frameOverhead < 0) {
-    const frame = encodeFrame({ runChecksum: 1, superstep: 1, phase: 1, sourceWorker: 0, destinationWorker: 1 }, [{ kind: 'ids', sourcePartition: 0, destinationPartition: 1, ids: Uint32Array.of(1) }]);
-    frameOverhead = frame.length - 4;
-  }
-  return frameOverhead;
-}
-
 /** Bytes an encoded id takes, predicted: delta varints of ids spread over the list (1-2 bytes). */
 const PREDICTED_ENCODED_ID_BYTES = 1.5;
+
+export { frameOverheadBytes };
 
 export class CommunicationOptimizer {
   readonly topology: NetworkTopologyAnalyzer;
@@ -200,7 +192,7 @@ export class CommunicationOptimizer {
       const naiveBytes = naiveArcs * (NAIVE_MESSAGE_HEADER_BYTES + NAIVE_ENTRY_ID_BYTES + (naivePayload ?? 0));
       const optimizedBytes = header + pair.elements * ((pair.sparse ? idBytes : 0) + pair.payloadBytes);
       naive += naiveBytes;
-      batched += BATCH_HEADER_BYTES + naiveArcs * (NAIVE_ENTRY_ID_BYTES + (naivePayload ?? 0));
+      batched += (this.topology.transport === 'frames' ? header : BATCH_HEADER_BYTES) + naiveArcs * (NAIVE_ENTRY_ID_BYTES + (naivePayload ?? 0));
       optimized += optimizedBytes;
       naiveSeconds += naiveArcs * link.latency + naiveBytes / link.bandwidth;
       if (hierarchical && !topology.sameHost(pair.from, pair.to)) {

@@ -39,7 +39,7 @@
 import { ErrorCode, TransportError } from '../errors.js';
 import type { WasmHost } from '../memory/host.js';
 import type { ExchangeLists, PlacedPartition } from '../place/place.js';
-import { CHANNELS, channelOf, countAlternatives, emptyCounts, frameKindOf, naivePayloadOf, payloadBytesOf, type BatchShape, type CommunicationMode, type ListKind, type ModeCounts, type PartitionWeights } from './accounting.js';
+import { BATCH_HEADER_BYTES, CHANNELS, channelOf, frameOverheadBytes, countAlternatives, emptyCounts, frameKindOf, naivePayloadOf, payloadBytesOf, type BatchShape, type CommunicationMode, type ListKind, type ModeCounts, type PartitionWeights } from './accounting.js';
 import { CompressionManager, type CodecKernels } from './codecs.js';
 import { decodeFrame, encodeFrame, type MessageBatch } from './frame.js';
 import { BandwidthMonitor, LatencyPredictor, type PredictionError } from './monitor.js';
@@ -267,7 +267,7 @@ export class Router {
       // bytes per entry's payload: rows are as wide as the batch says (LIF: one i64 per step)
       const payload = shape.value === 'rows' ? (entries > 0 ? carriedBytes / entries : communication.rowBytes) : payloadBytesOf(shape, communication.rowBytes);
       if (entries > 0) {
-        countAlternatives(this.cutArcs(box, shape, entries, listed.length, listed.weights), naivePayloadOf(communication.algorithm, shape, communication.rowBytes), step.naive, step.batched);
+        countAlternatives(this.cutArcs(box, shape, entries, listed.length, listed.weights), naivePayloadOf(communication.algorithm, shape, communication.rowBytes), step.naive, step.batched, this.frames ? frameOverheadBytes() : BATCH_HEADER_BYTES);
         step.optimized.messages++;
         step.optimized.bytes += bytes;
       }
