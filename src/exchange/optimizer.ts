@@ -311,6 +311,8 @@ export interface CommunicationStep {
   optimized: ModeCounts;
   /** optimized, with cross-host batches combined per host pair (hierarchical routing) */
   routed: ModeCounts;
+  /** the optimized batches as shared-memory mailbox bytes (equal to optimized on the shared transport) */
+  mailbox: ModeCounts;
 }
 
 export interface CommunicationStats {
@@ -345,7 +347,7 @@ export function summariseCommunication(prepared: PreparedCommunication, perSuper
   const topology = optimizer.topology;
   const hierarchical = expected.routing === 'hierarchical';
   const header = topology.transport === 'frames' ? frameOverheadBytes() : MAILBOX_HEADER_BYTES;
-  const empty = (): CommunicationStep => ({ naive: { bytes: 0, messages: 0 }, batched: { bytes: 0, messages: 0 }, optimized: { bytes: 0, messages: 0 }, routed: { bytes: 0, messages: 0 } });
+  const empty = (): CommunicationStep => ({ naive: { bytes: 0, messages: 0 }, batched: { bytes: 0, messages: 0 }, optimized: { bytes: 0, messages: 0 }, routed: { bytes: 0, messages: 0 }, mailbox: { bytes: 0, messages: 0 } });
   const totals = empty();
   let ids = 0;
   let idBytes = 0;
@@ -364,6 +366,7 @@ export function summariseCommunication(prepared: PreparedCommunication, perSuper
       add(step.naive, figures.naive);
       add(step.batched, figures.batched);
       add(step.optimized, figures.optimized);
+      add(step.mailbox, figures.mailbox);
       ids += figures.ids;
       idBytes += figures.idBytes;
       if (figures.measuredSeconds > 0) {
@@ -390,6 +393,7 @@ export function summariseCommunication(prepared: PreparedCommunication, perSuper
     add(totals.batched, step.batched);
     add(totals.optimized, step.optimized);
     add(totals.routed, step.routed);
+    add(totals.mailbox, step.mailbox);
     return step;
   });
   const fraction = (part: number, whole: number): number => (whole > 0 ? 1 - part / whole : 0);

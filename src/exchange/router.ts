@@ -147,6 +147,8 @@ export interface StepCommunication {
   batched: ModeCounts;
   /** combined batches: mailbox bytes (shared) or frame bytes (frames) */
   optimized: ModeCounts;
+  /** the same batches as mailbox bytes (8-byte header + positions + payload), whatever the transport */
+  mailbox: ModeCounts;
   /** frames only: encoded id parts: ids and their bytes (bits per id = 8 · bytes / ids) */
   ids: number;
   idBytes: number;
@@ -170,7 +172,7 @@ export interface RouterCommunication {
 }
 
 function emptyStep(): StepCommunication {
-  return { naive: emptyCounts(), batched: emptyCounts(), optimized: emptyCounts(), ids: 0, idBytes: 0, predictedSeconds: 0, measuredSeconds: 0 };
+  return { naive: emptyCounts(), batched: emptyCounts(), optimized: emptyCounts(), mailbox: emptyCounts(), ids: 0, idBytes: 0, predictedSeconds: 0, measuredSeconds: 0 };
 }
 
 /** A worker's view of the mailboxes: where to pack, where to unpack, and the counters. */
@@ -270,6 +272,8 @@ export class Router {
         countAlternatives(this.cutArcs(box, shape, entries, listed.length, listed.weights), naivePayloadOf(communication.algorithm, shape, communication.rowBytes), step.naive, step.batched, this.frames ? frameOverheadBytes() : BATCH_HEADER_BYTES);
         step.optimized.messages++;
         step.optimized.bytes += bytes;
+        step.mailbox.messages++;
+        step.mailbox.bytes += bytes;
       }
       if (this.frames) {
         const frameBytes = this.sendFrame(to, box, entries, carriedBytes, aux, this.packing, channel, shape, listed.length, payload);
