@@ -190,7 +190,14 @@ export class Router {
   /** per source partition, the exchange whose frame was last decoded into its inbox */
   private readonly decoded: number[];
   readonly monitor = new BandwidthMonitor();
+  /** the step's prediction error (step totals, encode and decode together) */
   readonly predictor: LatencyPredictor;
+  /**
+   * Per-frame models, one per side: encoding tries several codecs per part and decoding one, so
+   * one line through both would be biased either way.
+   */
+  private readonly encodeModel: LatencyPredictor;
+  private readonly decodeModel: LatencyPredictor;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
@@ -207,6 +214,8 @@ export class Router {
     this.messagesTo = new Array<number>(directory.workers).fill(0);
     this.decoded = new Array<number>(directory.workers).fill(-1);
     this.predictor = new LatencyPredictor(DEFAULT_LINKS['frames-in-process']);
+    this.encodeModel = new LatencyPredictor(DEFAULT_LINKS['frames-in-process']);
+    this.decodeModel = new LatencyPredictor(DEFAULT_LINKS['frames-in-process']);
     if (communication) {
       if (!part) throw new Error('internal: a Router with a communication setup needs its partition');
       if (communication.transport === 'frames') {
@@ -360,7 +369,7 @@ export class Router {
       return 0;
     }
     const raw = MAILBOX_HEADER_BYTES + carriedBytes;
-    const predicted = this.predictor.predict(1, raw);
+    const predicted = this.encodeModel.predict(1, raw);
     const started = performance.now();
     const batch = this.readBatch(box, entries, aux, shape, payload, to);
     const frame = encodeFrame(
@@ -378,6 +387,7 @@ export class Router {
     this.bytes.fill(0xff, box.positions, box.positions + positionBytes);
     this.bytes.fill(0xff, box.payload, box.payload + carriedBytes - positionBytes);
     const seconds = (performance.now() - started) / 1000;
+    this.encodeModel.observe(1, raw, seconds);
     this.observe(to, raw, predicted, seconds);
     if (this.codecs && batch.kind !== 'spikes' && batch.ids) {
       // bits per id: the id part as the codecs chose it (the first part of the Parts payload)
@@ -392,7 +402,6 @@ export class Router {
     const step = this.step.communication!;
     step.predictedSeconds += predicted;
     step.measuredSeconds += seconds;
-    this.predictor.observe(1, raw, seconds);
     this.monitor.observe(`${this.self}->${peer}`, raw, 1, seconds);
   }
 
@@ -483,7 +492,9 @@ export class Router {
     words[box.header >>> 2] = count;
     const raw = MAILBOX_HEADER_BYTES + (ids ? 4 * count : 0) + payloadBytes;
     const seconds = (performance.now() - started) / 1000;
-    this.observe(from, raw, this.predictor.predict(1, raw), seconds);
+    const predicted = this.decodeModel.predict(1, raw);
+    this.decodeModel.observe(1, raw, seconds);
+    this.observe(from, raw, predicted, seconds);
   }
 
   /** Entries in a received batch. */
