@@ -83,10 +83,10 @@ function buildProgram(io: CliIo, host: () => WasmHost): Command {
     .option('--comm <mode>', 'optimized | batched | naive: which accounting the bytes and messages report (stats.communication has all three)')
     .option('--transport <kind>', 'shared | frames: frames encode every batch as its NMF1 frame and decode it on the other side')
     .option('--hosts <GROUPS>', 'simulated hosts as worker groups, e.g. 0,1/2,3 (network links between groups)')
-    .option('--checkpoint-dir <DIR>', '(a later release)')
-    .option('--checkpoint-interval <N>', '(a later release)')
-    .option('--resume <DIR>', '(a later release)')
-    .option('--chaos <SEED[:RATE]>', '(a later release)')
+    .option('--checkpoint-dir <DIR>', 'write checkpoints to DIR (temporary file, fsync, rename; the last 2 kept)')
+    .option('--checkpoint-interval <N>', 'auto (Young/Daly from the measured cost and failures; default) or N supersteps')
+    .option('--resume <DIR>', 'continue the run whose checkpoints DIR holds (same graph and options), e.g. after kill -9')
+    .option('--chaos <SEED[:COUNT]>', 'inject COUNT seeded worker failures (default 1) and recover from them')
     .option('--debug', 'print a stack trace with errors')
     .action(async (graph: string, flags: RunFlags) => runCommand(host(), graph, flags, io));
 

@@ -44,8 +44,3 @@ export function choiceOption<T extends string>(flag: string, text: string, choic
   if (!(choices as readonly string[]).includes(text)) throw new OptionsError(flag, `must be one of ${choices.join(', ')}`, text);
   return text as T;
 }
-
-/** A flag that later issues implement: a clear refusal instead of a silent ignore. */
-export function notAvailableYet(flag: string, what: string): OptionsError {
-  return new OptionsError(flag, `is not available yet (${what} arrives with a later issue)`);
-}

@@ -7,12 +7,15 @@
  * when the loader remapped sparse ids, `--out` carries `ids` (the input id of each value), WCC labels
  * and spiking neurons are mapped back to input ids. `--comm`, `--transport` and `--hosts` turn the
  * communication layer on (src/exchange/optimizer.ts: naive / batched / optimized figures, frames,
- * simulated hosts; stats.communication). Flags of later stages (checkpoints, chaos) are refused
- * with a "not available yet" error, not ignored.
+ * simulated hosts; stats.communication). `--checkpoint-dir`, `--checkpoint-interval`, `--resume` and
+ * `--chaos` turn fault tolerance on (src/protect/recovery.ts; stats.recovery).
  */
 import { OptionsError } from '../errors.js';
 import { runAlgorithm } from '../execute/single.js';
-import { MAX_WORKERS, type DistributedResult } from '../execute/distributed/coordinator.js';
+import { MAX_WORKERS, type DistributedResult, type DistributedRunOptions, type InjectedFault } from '../execute/distributed/coordinator.js';
+import { createPrng } from '../generate/prng.js';
+import { DirectoryCheckpointStore } from '../protect/directory-store.js';
+import type { FaultToleranceOptions } from '../protect/recovery.js';
 import { DistributedProcessingSystem } from '../index.js';
 import { partitionGraphForAlgorithm, type StrategyChoice } from '../partition/partitioner.js';
 import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../execute/types.js';
@@ -21,7 +24,7 @@ import { loadGraph } from '../input/load.js';
 import type { NeuromorphicGraph } from '../input/graph.js';
 import type { WasmHost } from '../memory/host.js';
 import { JsonArray, writeJsonFile, writeTextFile } from './output.js';
-import { choiceOption, integerOption, notAvailableYet, numberOption, seedOption } from './parse.js';
+import { choiceOption, integerOption, numberOption, seedOption } from './parse.js';
 import { progressBar } from './progress.js';
 import { COMMUNICATION_MODES } from '../exchange/accounting.js';
 import type { CommunicationOptions } from '../exchange/optimizer.js';
@@ -73,19 +76,14 @@ interface RunSettings {
   distributed: boolean;
   /** --comm, --transport, --hosts (empty: the communication layer stays off) */
   communication: CommunicationOptions;
+  /** --checkpoint-dir, --checkpoint-interval, --resume, --chaos (empty: no checkpoints) */
+  protection: Pick<DistributedRunOptions, 'faultTolerance' | 'faults'>;
 }
 
 function settingsOf(flags: RunFlags): RunSettings {
   const algorithm = choiceOption('--algo', flags.algo, ALGORITHMS);
   // Distributed-only flags: refused (exit 2), not ignored, so scripts written for later issues
   // fail loudly here instead of running something else.
-  const later: [keyof RunFlags, string, string][] = [
-    ['checkpointDir', '--checkpoint-dir', 'checkpointing'],
-    ['checkpointInterval', '--checkpoint-interval', 'checkpointing'],
-    ['resume', '--resume', 'recovery'],
-    ['chaos', '--chaos', 'fault injection'],
-  ];
-  for (const [key, flag, what] of later) if (flags[key] !== undefined) throw notAvailableYet(flag, what);
   const workers = integerOption('--workers', flags.workers ?? '1', 1, MAX_WORKERS);
   const strategy = choiceOption('--strategy', flags.strategy ?? 'auto', STRATEGIES);
   const threads = flags.threads === undefined ? undefined : integerOption('--threads', flags.threads, 1, MAX_WORKERS);
@@ -114,7 +112,40 @@ function settingsOf(flags: RunFlags): RunSettings {
   if (flags.spikes !== undefined) options.recordSpikes = true;
   const communication = communicationOf(flags, workers);
   const layered = Object.keys(communication).length > 0;
-  return { algorithm, options, source, workers, threads, strategy, communication, distributed: workers > 1 || flags.strategy !== undefined || threads !== undefined || layered };
+  const protection = protectionOf(flags, workers);
+  const protectedRun = protection.faultTolerance !== undefined;
+  return { algorithm, options, source, workers, threads, strategy, communication, protection, distributed: workers > 1 || flags.strategy !== undefined || threads !== undefined || layered || protectedRun };
+}
+
+/** Most supersteps a --chaos fault is placed at: small, so that short runs see them too. */
+const CHAOS_SUPERSTEPS = 8;
+
+/**
+ * `--checkpoint-dir DIR`, `--checkpoint-interval auto|N`, `--resume DIR` (continue the run whose
+ * checkpoints DIR holds, and keep checkpointing there), `--chaos SEED[:COUNT]` (COUNT seeded
+ * faults, default 1: random worker, superstep below CHAOS_SUPERSTEPS, mode throw/exit/trap).
+ */
+function protectionOf(flags: RunFlags, workers: number): Pick<DistributedRunOptions, 'faultTolerance' | 'faults'> {
+  if (flags.checkpointDir !== undefined && flags.resume !== undefined && flags.checkpointDir !== flags.resume) {
+    throw new OptionsError('--resume', `continues in its own directory; give --checkpoint-dir the same one or leave it out (got ${flags.checkpointDir})`, flags.resume);
+  }
+  const directory = flags.resume ?? flags.checkpointDir;
+  let interval: 'auto' | number = 'auto';
+  if (flags.checkpointInterval !== undefined) interval = flags.checkpointInterval === 'auto' ? 'auto' : integerOption('--checkpoint-interval', flags.checkpointInterval, 1);
+  const faults: InjectedFault[] = [];
+  if (flags.chaos !== undefined) {
+    const match = /^(\d+)(?::(\d+))?$/.exec(flags.chaos);
+    if (!match) throw new OptionsError('--chaos', 'must be SEED or SEED:COUNT (non-negative integers)', flags.chaos);
+    const prng = createPrng(Number(match[1]));
+    const count = match[2] === undefined ? 1 : integerOption('--chaos', match[2], 1, 64);
+    const modes = ['throw', 'exit', 'trap'] as const;
+    for (let i = 0; i < count; i++) faults.push({ worker: prng.nextInt(workers), superstep: prng.nextInt(CHAOS_SUPERSTEPS), mode: modes[prng.nextInt(modes.length)]! });
+  }
+  if (directory === undefined && flags.checkpointInterval === undefined && faults.length === 0) return {};
+  const faultTolerance: FaultToleranceOptions = { interval, maxRecoveries: Math.max(3, faults.length) };
+  if (directory !== undefined) faultTolerance.store = new DirectoryCheckpointStore(directory);
+  if (flags.resume !== undefined) faultTolerance.resume = true;
+  return { faultTolerance, ...(faults.length > 0 ? { faults } : {}) };
 }
 
 /** `--comm MODE`, `--transport shared|frames`, `--hosts 0,1/2,3` (worker groups of simulated hosts). */
@@ -138,7 +169,7 @@ function outputValues(graph: NeuromorphicGraph, result: AlgorithmResult): Float6
 }
 
 export async function runCommand(host: WasmHost, graphPath: string, flags: RunFlags, io: CliIo): Promise<void> {
-  const { algorithm, options, source, workers, threads, strategy, distributed, communication } = settingsOf(flags);
+  const { algorithm, options, source, workers, threads, strategy, distributed, communication, protection } = settingsOf(flags);
 
   const loadBar = progressBar('loading', io.stderrIsTTY);
   const loadStart = performance.now();
@@ -164,7 +195,7 @@ export async function runCommand(host: WasmHost, graphPath: string, flags: RunFl
     partitionMs = performance.now() - partitionStart;
     const system = new DistributedProcessingSystem();
     try {
-      result = await system.executeDistributedAlgorithm(graph, partition, { ...options, threads, ...communication });
+      result = await system.executeDistributedAlgorithm(graph, partition, { ...options, threads, ...communication, ...protection });
     } finally {
       await system.close();
     }
@@ -258,8 +289,9 @@ function distributedStatistics(graph: NeuromorphicGraph, result: DistributedResu
     placeMs: stats.placeMs,
     bytes: stats.bytes,
     messages: stats.messages,
-    checkpoints: 0,
-    failuresRecovered: 0,
+    checkpoints: result.recovery?.checkpoints.length ?? 0,
+    failuresRecovered: result.recovery?.failures.length ?? 0,
+    ...(result.recovery ? { recovery: result.recovery } : {}),
     converged: result.converged,
     synapticEvents: result.synapticEvents,
     perSuperstep: stats.perSuperstep.map((workers, index) => ({

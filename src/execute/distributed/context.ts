@@ -109,6 +109,8 @@ export interface RunSetup {
   algorithm: AlgorithmName;
   /** partitions in the run (logical workers), over all threads */
   workers: number;
+  /** threads in the run */
+  threads: number;
   /** the control block (control.ts) */
   control: number;
   barrierTimeoutMs: number;

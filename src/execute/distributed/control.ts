@@ -13,6 +13,7 @@
  *   4            SUPERSTEP     worker 0 (progress)              the coordinator (progress, errors)
  *   5            INTERVAL      the coordinator (checkpoints)    worker 0: supersteps between checkpoints (0: none)
  *   6            FAULT         a worker injecting a fault       the coordinator: index + 1 of the fault that fired
+ *   7            STARTED       each thread, once ready          waiters and the watchdog: timeouts run from here
  *   8 + p        ARRIVED[p]    worker p: its last generation+1  a waiter that times out: who is missing
  *   8 + P + p    HEARTBEAT[p]  worker p: a counter bumped at every phase (the failure detector's input)
  *   8 + 2P + i   DUE[i]        worker 0 at its boundary s: s + 1 in DUE[(s + 1) mod 4] when the
@@ -32,6 +33,13 @@ export const CONTROL_FAILED = 3;
 export const CONTROL_SUPERSTEP = 4;
 export const CONTROL_INTERVAL = 5;
 export const CONTROL_FAULT = 6;
+export const CONTROL_STARTED = 7;
+/**
+ * How long threads may take to start (a replacement thread compiles the kernels, and under tsx
+ * loads the sources: seconds on a busy machine) before barrier timeouts and the watchdog count: a
+ * worker is lost when it misses a barrier by `barrierTimeoutMs` after every thread has started.
+ */
+export const STARTUP_LIMIT_MS = 60_000;
 export const CONTROL_ARRIVED = 8;
 export const CHECKPOINT_DUE_SLOTS = 4;
 
@@ -84,6 +92,8 @@ export class Barrier {
     private readonly timeoutMs: number,
     /** microseconds to busy-wait before sleeping: worth it only when every worker has a core */
     private readonly spin: number,
+    /** threads of the run (the timeout runs once all have started: CONTROL_STARTED) */
+    private readonly threads = workers,
   ) {
     this.words = new Int32Array(memory.buffer, offset, controlWords(workers));
     this.spinBudget = spin;
@@ -154,11 +164,13 @@ export class Barrier {
       // now and then, try spinning again: the machine may have quietened
       this.spinBudget = this.spin / 16;
     }
-    const deadline = started + this.timeoutMs;
+    let deadline = started + this.timeoutMs;
     while (Atomics.load(words, CONTROL_GENERATION) === generation) {
       const abort = Atomics.load(words, CONTROL_ABORT);
       if (abort !== ABORT_NONE) throw new RunAborted(abort);
       const now = performance.now();
+      // a thread still starting is not late yet (bounded: a thread that never starts is lost too)
+      if (Atomics.load(words, CONTROL_STARTED) < this.threads && now - started < STARTUP_LIMIT_MS) deadline = Math.max(deadline, now + this.timeoutMs);
       if (now >= deadline) {
         const missing = this.missing(generation);
         Atomics.compareExchange(words, CONTROL_FAILED, 0, missing + 1);

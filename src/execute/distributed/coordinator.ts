@@ -28,10 +28,11 @@ import { pagerankSettings, sourceVertex } from '../options.js';
 import { runAlgorithm } from '../single.js';
 import { checkNonNegativeWeights, checkSsspDistances } from '../sssp.js';
 import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../types.js';
-import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_FAULT, CONTROL_GENERATION, CONTROL_INTERVAL, controlWords, heartbeatWord } from './control.js';
+import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_FAULT, CONTROL_GENERATION, CONTROL_INTERVAL, CONTROL_STARTED, controlWords, heartbeatWord, STARTUP_LIMIT_MS } from './control.js';
 import { REDUCTION_SLOT_BYTES, type PartitionResume, type RunSetup, type StepRecord, type WorkerReport } from './context.js';
 import { collectLif, lifErrorInInputIds, lifSettings } from './lif.js';
 import { PROGRAMS } from './programs.js';
+import { crc32 } from '../../input/crc32.js';
 import { planChecksum, RunRecovery, type FaultToleranceOptions, type RecoveryReport } from '../../protect/recovery.js';
 import type { ProgramDescription, Settings } from './program.js';
 
@@ -259,6 +260,7 @@ export class DistributedAlgorithmCoordinator {
           module: host.module,
           algorithm,
           workers,
+          threads,
           control,
           barrierTimeoutMs: timeout,
           spin: threads <= hardware ? BARRIER_SPIN_MICROSECONDS : 0,
@@ -328,8 +330,10 @@ export class DistributedAlgorithmCoordinator {
     const buffer = graph.host.memory.buffer;
     const state = placed.map((part, p) => program.state!(part, regions[p]!, settings, buffer));
     const checksum = planChecksum(plan);
+    // the run's options are part of its identity: a checkpoint of another seed or step count is another run's
+    const optionsChecksum = crc32(new TextEncoder().encode(JSON.stringify(settings)));
     const slots = (p: number): [number, number] => [reductions + p * REDUCTION_SLOT_BYTES, reductions + (workers + p) * REDUCTION_SLOT_BYTES];
-    return new RunRecovery(graph.host, workers, state, slots, REDUCTION_SLOT_BYTES, { runId: options.runId ?? `${algorithm}-${checksum.toString(16)}`, algorithm, planChecksum: checksum }, options);
+    return new RunRecovery(graph.host, workers, state, slots, REDUCTION_SLOT_BYTES, { runId: options.runId ?? `${algorithm}-${checksum.toString(16)}-${optionsChecksum.toString(16)}`, algorithm, planChecksum: checksum }, options);
   }
 
   /** Stop the pool's threads. */
@@ -410,7 +414,7 @@ export class DistributedAlgorithmCoordinator {
         },
       ),
     );
-    const watchdog = this.watch(memory, control, workers, timeout, () => setups.find((_, t) => !settled[t])?.partitions[0]?.worker ?? -1, () => failed!());
+    const watchdog = this.watch(memory, control, workers, threads, timeout, () => setups.find((_, t) => !settled[t])?.partitions[0]?.worker ?? -1, () => failed!());
     const all = Promise.all(tasks).then((perThread) => perThread.flat().sort((x, y) => x.worker - y.worker));
     try {
       const first = await Promise.race([all, failure.then(() => null)]);
@@ -437,11 +441,12 @@ export class DistributedAlgorithmCoordinator {
    * The watchdog: when no worker's heartbeat (bumped at every barrier) moves for `timeout` ms, the run
    * is stuck (e.g. a single worker hangs, with no peer to time out on it): abort it.
    */
-  private watch(memory: WebAssembly.Memory, control: number, workers: number, timeout: number, stuckWorker: () => number, onStuck: () => void): { stop(): void } {
+  private watch(memory: WebAssembly.Memory, control: number, workers: number, threads: number, timeout: number, stuckWorker: () => number, onStuck: () => void): { stop(): void } {
     const words = new Int32Array(memory.buffer, control, controlWords(workers));
     const beats = (): number[] => Array.from({ length: workers }, (_, p) => Atomics.load(words, heartbeatWord(workers, p)));
     let last = beats();
     let lastMoved = performance.now();
+    const posted = lastMoved;
     const timer = setInterval(() => {
       const now = beats();
       if (now.some((beat, p) => beat !== last[p])) {
@@ -449,6 +454,8 @@ export class DistributedAlgorithmCoordinator {
         lastMoved = performance.now();
         return;
       }
+      // threads still starting are not stuck yet (control.ts STARTED, bounded by STARTUP_LIMIT_MS)
+      if (Atomics.load(words, CONTROL_STARTED) < threads && performance.now() - posted < STARTUP_LIMIT_MS) lastMoved = performance.now();
       if (performance.now() - lastMoved > timeout) {
         abortRun(memory, control, workers, ABORT_TIMEOUT, stuckWorker());
         onStuck();

@@ -18,7 +18,7 @@
  */
 import { NeuromeshError, ErrorCode } from '../../errors.js';
 import { instantiateKernels } from '../../memory/host.js';
-import { abortRun, ABORT_FAILURE, Barrier, RunAborted } from './control.js';
+import { abortRun, ABORT_FAILURE, Barrier, CONTROL_STARTED, RunAborted } from './control.js';
 import { WorkerContext, type DistributedKernels, type RunSetup, type WorkerReport } from './context.js';
 import { PROGRAMS } from './programs.js';
 
@@ -48,7 +48,9 @@ export function runPartitions(setup: RunSetup): WorkerReport[] {
       contexts.push(new WorkerContext(setup, partition, kernels, state));
     }
     const runs: ProgramRun[] = contexts.map((context) => program.run(context));
-    const barrier = new Barrier(setup.memory, setup.control, setup.workers, setup.partitions[0]!.worker, setup.barrierTimeoutMs, setup.spin);
+    const barrier = new Barrier(setup.memory, setup.control, setup.workers, setup.partitions[0]!.worker, setup.barrierTimeoutMs, setup.spin, setup.threads);
+    // ready: from now on this thread can be late (control.ts STARTED)
+    Atomics.add(new Int32Array(setup.memory.buffer, setup.control, CONTROL_STARTED + 1), CONTROL_STARTED, 1);
     for (;;) {
       const generation = barrier.generation();
       let yielded = 0;
