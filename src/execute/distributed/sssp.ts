@@ -5,16 +5,18 @@
  * left-to-right float sum, and the order of relaxations cannot change a minimum), so the bits agree
  * for any split and any schedule.
  *
- * Superstep on partition p (a copy is `changed` once lowered in the superstep; flags cleared at its end):
- *   search    sssp_local from the seeds (copies lowered by the last exchange) until nothing is
- *             pending: Dijkstra (Dial with unit weights), each vertex scanned about once, with no
- *             barrier in between (on a road network this replaces hundreds of level-synchronous
- *             supersteps by a few)
+ * Superstep s on partition p (a copy is `changed` once lowered in the superstep; flags cleared at its end):
+ *   search    sssp_local from the seeds (copies lowered by the last exchange) and the vertices left
+ *             pending, over distances up to (s + 1) · band (UNIT_BAND levels with unit weights; with
+ *             other weights no bound: to quiescence): Dijkstra (Dial with unit weights), each
+ *             vertex scanned about once, with no barrier in between (on a road network this
+ *             replaces hundreds of level-synchronous supersteps by about ten)
  *   gather    (only when replicas can be arc targets) changed replicas -> masters as (position,
  *             distance); a master lowered by one is a seed and changed              --- barrier ---
  *   announce  changed masters -> their replicas (position, distance); the count of changes and
  *             pending work is published                                            --- barrier ---
- *   stop when nothing changed anywhere; else replicas lowered by an announcement are the next seeds.
+ *   stop when nothing changed and nothing is pending anywhere; else replicas lowered by an
+ *   announcement are the next seeds.
  *
  * The loop (searchByExchange) also runs BFS (bfs.ts) on i32 levels with bfs_local.
  */
@@ -23,6 +25,18 @@ import type { PlacedPartition } from '../../place/place.js';
 import type { MailboxBuffer } from '../../exchange/router.js';
 import type { WorkerContext } from './context.js';
 import type { Program } from './program.js';
+import { WEIGHT_UNIT } from '../../memory/layout.js';
+
+/**
+ * Levels per superstep of a unit-weight search (BFS, SSSP with unit weights): more than most
+ * low-diameter graphs have in all, about ten supersteps on road_ny (620 levels). To quiescence, a
+ * partition reached late by the search idles until the others are done; in bands, it starts as
+ * soon as the band reaches it. road_ny, edge-cut, vertices scanned on the critical path (Σ over
+ * supersteps of the busiest partition), to quiescence -> band 64: P = 2 from vertex 0, 274k ->
+ * 179k (n = 264k); from 123456, 264k -> 220k; P = 4 from 0, 214k -> 165k; from 200000, 257k ->
+ * 149k. Band 16 is no better; 256 keeps most of the idling.
+ */
+export const UNIT_BAND = 64;
 
 /** position[v] of a vertex in no heap (kernels/bfs-local.ts NOT_IN_HEAP). */
 const NOT_IN_HEAP = 0xffff_ffff;
@@ -51,7 +65,8 @@ export const ssspProgram: Program = {
     distView.fill(Infinity);
     const result = yield* searchByExchange(context, {
       start: (v) => (distView[v] = 0),
-      search: (seeds, count) => k.sssp_local(part.weightType, part.outOffsets, part.outTargets, part.outWeights, dist, seeds, count, heap, position, queue, state, Infinity, changed, changedList),
+      search: (seeds, count, limit) => k.sssp_local(part.weightType, part.outOffsets, part.outTargets, part.outWeights, dist, seeds, count, heap, position, queue, state, limit, changed, changedList),
+      band: part.weightType === WEIGHT_UNIT ? UNIT_BAND : Infinity,
       pack: (list, length, box) => k.exchange_pack_flagged64(dist, changed, list, length, box.positions, box.payload),
       unpack: (list, box, queued, out, outCount) => k.exchange_unpack_min64(dist, queued, list, box.positions, box.payload, context.received(box), out, outCount),
       entryBytes: 12,
@@ -81,8 +96,13 @@ export function allocateSearch(host: WasmHost, part: PlacedPartition): Record<st
 export interface LocalSearch {
   /** give the source (a local id) its starting value */
   start(v: number): void;
-  /** run the local search from seeds u32[count]; returns the vertices scanned */
-  search(seeds: number, count: number): number;
+  /** run the local search from seeds u32[count] over keys <= limit; returns the vertices scanned */
+  search(seeds: number, count: number, limit: number): number;
+  /**
+   * keys each superstep adds to the limit (Infinity: every search runs to quiescence). A band lets
+   * partitions whose regions are reached late start while the others still search, in step
+   */
+  band: number;
   /** pack the changed copies of `list` into `box`; returns entries */
   pack(list: number, length: number, box: MailboxBuffer): number;
   /** min-combine a received batch into the values; lowered copies not yet `queued` are appended to `out` */
@@ -104,7 +124,7 @@ export function* searchByExchange(context: WorkerContext, values: LocalSearch): 
   context.view(Uint32Array, position, part.n).fill(NOT_IN_HEAP);
   context.view(Uint8Array, queued, part.n).fill(0);
   context.view(Uint8Array, changed, part.n).fill(0);
-  // [0] changed copies listed, [1] vertices pending in the heap (none: every search runs to quiescence)
+  // [0] changed copies listed, [1] vertices pending in the heap (keys above the superstep's limit)
   const searchState = context.view(Uint32Array, state, 2);
   searchState.fill(0);
   let count = 0;
@@ -118,7 +138,8 @@ export function* searchByExchange(context: WorkerContext, values: LocalSearch): 
   let scanned = 0;
   for (;; rounds++) {
     context.phase(0);
-    scanned += values.search(seeds, count);
+    // the same limit on every partition: superstep s scans keys up to (s + 1) · band
+    scanned += values.search(seeds, count, (rounds + 1) * values.band);
     // the seeds are in the search's heap no more: they may be queued again by the next exchange
     k.exchange_clear_flags(queued, seeds, count);
     count = 0;
