@@ -163,18 +163,20 @@ function deliverAny(
 const OVERFLOWED: u32 = 0xffffffff;
 
 /**
- * Update neurons [0, count) for one step in id order, appending the spiking ids at `ids[written ..]`.
+ * Update neurons [first, last) for one step in id order, appending the spiking ids at `ids[written ..]`.
  * Returns the new `written`, or OVERFLOWED with the neuron stored in the control block's error slot.
  * `uniform` and `mapped` are constants at each call site (four specialised loops; fewer live values
  * means fewer spills in V8's code): `uniform` means every neuron shares the record at `params`, so
  * its fields are read once, outside the loop; `mapped` means NOISE draws with globalIds[i], not i.
+ * The exact i64 loop: records of their own, and whatever updatePairs() hands back.
  */
 // @ts-ignore: decorator
 @inline function updateNeurons(
   uniform: bool,
   mapped: bool,
   control: usize,
-  count: u32,
+  first: u32,
+  last: u32,
   step: u32,
   seed: u64,
   globalIds: usize,
@@ -195,7 +197,7 @@ const OVERFLOWED: u32 = 0xffffffff;
   const sharedThreshold = <i64>load<i32>(params, NEURON_VTH << 2);
   const sharedRefractory = load<i32>(params, NEURON_REFRACTORY << 2);
   const stepKey = seed + PHI * <u64>step;
-  for (let i: u32 = 0; i < count; i++) {
+  for (let i: u32 = first; i < last; i++) {
     const index = <usize>i;
     const arrivalSlot = arrivals + (index << 3);
     const arrived = load<i64>(arrivalSlot);
@@ -239,6 +241,165 @@ const OVERFLOWED: u32 = 0xffffffff;
   return written;
 }
 
+/** updateNeurons() on a shared record, out of line: where updatePairs() does not apply. */
+function updateSharedRange(
+  control: usize,
+  first: u32,
+  last: u32,
+  step: u32,
+  seed: u64,
+  globalIds: usize,
+  arrivals: usize,
+  params: usize,
+  current: usize,
+  voltage: usize,
+  refractory: usize,
+  spikeCounts: usize,
+  ids: usize,
+  written: u32,
+): u32 {
+  return globalIds == 0
+    ? updateNeurons(true, false, control, first, last, step, seed, 0, arrivals, params, 0, current, voltage, refractory, spikeCounts, ids, written)
+    : updateNeurons(true, true, control, first, last, step, seed, globalIds, arrivals, params, 0, current, voltage, refractory, spikeCounts, ids, written);
+}
+
+/** 2^52 + 2^51 and its bits: x + MAGIC_BITS, read as an f64, is MAGIC + x for |x| < 2^51. */
+const MAGIC: f64 = 6755399441055744.0;
+const MAGIC_BITS: i64 = 0x4338000000000000;
+/** 2^52 and its bits: p | TWO52_BITS, read as an f64, is 2^52 + p for 0 ≤ p < 2^52. */
+const TWO52: f64 = 4503599627370496.0;
+const TWO52_BITS: i64 = 0x4330000000000000;
+/** updatePairs() takes a pair when its u(t − 1), v(t − 1) and a(t) all lie in [−2^FAST_BITS, 2^FAST_BITS). */
+const FAST_BITS: i32 = 40;
+/** The largest noise amplitude updatePairs() takes: m = 2 · noise + 1 < 2^19 (see there). */
+const NOISE_FAST_LIMIT: u32 = (1 << 18) - 1;
+
+/**
+ * updateNeurons(uniform = true) for neurons [0, count), two per iteration in f64x2 / i64x2 lanes,
+ * bit for bit the same (requires 0 ≤ du, dv ≤ 4096 and noise ≤ NOISE_FAST_LIMIT; see lif_run).
+ *
+ * Why f64 is exact. When |u(t−1)|, |v(t−1)|, |a(t)| ≤ 2^40 (checked per pair: a pair outside is put
+ * back and takes the i64 loop), every value is an integer below 2^53 in magnitude: x · keep < 2^52
+ * and the scaling by 2^−12 is exact, so trunc(x · keep/4096) is DECAY(x), rounded toward zero;
+ * |u| < 2^41 and |v| < 2^40 + 2^32 + 2^31 + 2^41. No sum rounds, and nothing can reach 2^61, so the
+ * overflow check cannot fire and is left out. u and v are carried as MAGIC + x (exact: the binade
+ * of MAGIC has unit spacing and holds every |x| < 2^51), which turns the conversions from and to
+ * i64 into one integer add or subtract on the bits.
+ *
+ * NOISE. h = mix64(...) is computed in scalar registers (V8 lowers i64x2.mul to eight instructions;
+ * the integer multiplier is idle), split as h = hi · 2^32 + lo, and s = hi · R + lo + 1/2 with R =
+ * 2^32 mod m is formed in f64: s ≡ h + 1/2 (mod m), s ≤ (2^32 − 1) · m + 1/2 < 2^51 − 2^32 for
+ * m < 2^19, exact. s / m = q + (r + 1/2)/m is at least 1/(2m) from any integer, and y = fl(s ·
+ * fl(1/m)) is within (s/m)(2^−52 + 2^−106) < 1/(2m) of it, so floor(y) = q exactly and s − q · m =
+ * r + 1/2 exactly, with r = h mod m. The 1/2 goes into the offset (bias − noise − 1/2), added
+ * while v is still small (MAGIC + a half-integer would round).
+ */
+// @ts-ignore: decorator
+@inline function updatePairs(
+  mapped: bool,
+  noisy: bool,
+  control: usize,
+  count: u32,
+  step: u32,
+  seed: u64,
+  globalIds: usize,
+  arrivals: usize,
+  params: usize,
+  current: usize,
+  voltage: usize,
+  refractory: usize,
+  spikeCounts: usize,
+  ids: usize,
+  written: u32,
+): u32 {
+  const amplitude = <i64>load<i32>(params, NEURON_NOISE << 2);
+  const modulus = <u64>(2 * amplitude + 1);
+  const keepU = f64x2.splat(<f64>(4096 - load<i32>(params, NEURON_DU << 2)) * (1.0 / 4096.0));
+  const keepV = f64x2.splat(<f64>(4096 - load<i32>(params, NEURON_DV << 2)) * (1.0 / 4096.0));
+  const offset = f64x2.splat(<f64>load<i32>(params, NEURON_BIAS << 2) - (noisy ? <f64>amplitude + 0.5 : 0.0));
+  const threshold = f64x2.splat(MAGIC + <f64>load<i32>(params, NEURON_VTH << 2));
+  const hold = i64x2.splat(<i64>load<i32>(params, NEURON_REFRACTORY << 2));
+  const modulusLanes = f64x2.splat(<f64>modulus);
+  const inverse = f64x2.splat(1.0 / <f64>modulus);
+  const high = f64x2.splat(<f64>(((<u64>1) << 32) % modulus));
+  const lowMask = i64x2.splat(0xffffffff);
+  const two52Bits = i64x2.splat(TWO52_BITS);
+  const two52 = f64x2.splat(TWO52);
+  const two52Half = f64x2.splat(TWO52 - 0.5);
+  const magicBits = i64x2.splat(MAGIC_BITS);
+  const magic = f64x2.splat(MAGIC);
+  const rangeBias = i64x2.splat((<i64>1) << FAST_BITS);
+  const zero = i64x2.splat(0);
+  const stepKey = seed + PHI * <u64>step;
+  let i: u32 = 0;
+  // A do-while whose body computes and stores everything before its one (rarely taken) branch:
+  // V8's scheduler hoists a loop-invariant value out of a loop only when its use dominates every
+  // exit of the loop, and otherwise recomputes it (splats, the divides above) on every iteration.
+  if (count >= 2) do {
+    const index = <usize>i;
+    const arrivalSlot = arrivals + (index << 3);
+    const currentSlot = current + (index << 3);
+    const voltageSlot = voltage + (index << 3);
+    const refractorySlot = refractory + (index << 2);
+    const arrivedBits = v128.load(arrivalSlot);
+    const uBits = v128.load(currentSlot);
+    const vBits = v128.load(voltageSlot);
+    // outside the fast range: some x + 2^40 outside [0, 2^41), i.e. a bit above 40 in their OR
+    const outside = i64x2.shr_u(v128.or(v128.or(i64x2.add(uBits, rangeBias), i64x2.add(vBits, rangeBias)), i64x2.add(arrivedBits, rangeBias)), FAST_BITS + 1);
+    // MAGIC + u = DECAY(u) + (MAGIC + a)
+    const uMagic = f64x2.add(f64x2.trunc(f64x2.mul(f64x2.sub(i64x2.add(uBits, magicBits), magic), keepU)), i64x2.add(arrivedBits, magicBits));
+    let v = f64x2.add(f64x2.trunc(f64x2.mul(f64x2.sub(i64x2.add(vBits, magicBits), magic), keepV)), offset);
+    if (noisy) {
+      const k0 = stepKey + PHI_NEURON * (mapped ? <u64>load<u32>(globalIds + (index << 2)) : <u64>i);
+      const k1 = mapped ? stepKey + PHI_NEURON * <u64>load<u32>(globalIds + (index << 2), 4) : k0 + PHI_NEURON;
+      const h = i64x2.replace_lane(i64x2.splat(<i64>mix64(k0)), 1, <i64>mix64(k1));
+      const hi = f64x2.sub(v128.or(i64x2.shr_u(h, 32), two52Bits), two52);
+      const loHalf = f64x2.sub(v128.or(v128.and(h, lowMask), two52Bits), two52Half); // lo + 1/2
+      const s = f64x2.add(f64x2.mul(hi, high), loHalf);
+      v = f64x2.add(v, f64x2.sub(s, f64x2.mul(f64x2.floor(f64x2.mul(s, inverse)), modulusLanes)));
+    }
+    v = f64x2.add(v, uMagic); // MAGIC + v
+    const held = v128.load_ext<i32>(refractorySlot);
+    const holding = i64x2.gt_s(held, zero);
+    const above = f64x2.gt(v, threshold);
+    const spiking = v128.andnot(above, holding);
+    // held: count down; spiking: start the refractory period; otherwise keep
+    const nextHeld = v128.bitselect(hold, i64x2.add(held, holding), spiking);
+    v128.store(arrivalSlot, zero); // the row is reused for step + D
+    v128.store_lane<i64>(refractorySlot, i32x4.shuffle(nextHeld, nextHeld, 0, 2, 0, 2), 0);
+    v128.store(currentSlot, i64x2.sub(uMagic, magicBits));
+    v128.store(voltageSlot, v128.andnot(i64x2.sub(v, magicBits), v128.or(holding, above))); // 0 when held or spiking
+    if (v128.any_true(v128.or(spiking, outside))) {
+      if (v128.any_true(outside)) {
+        // put the pair back as it was and take the exact loop
+        v128.store(arrivalSlot, arrivedBits);
+        v128.store_lane<i64>(refractorySlot, i32x4.shuffle(held, held, 0, 2, 0, 2), 0);
+        v128.store(currentSlot, uBits);
+        v128.store(voltageSlot, vBits);
+        written = updateSharedRange(control, i, i + 2, step, seed, globalIds, arrivals, params, current, voltage, refractory, spikeCounts, ids, written);
+        if (written == OVERFLOWED) return OVERFLOWED;
+      } else {
+        const lanes = i64x2.bitmask(spiking);
+        if (lanes & 1) {
+          store<u32>(ids + ((<usize>written) << 2), i);
+          written++;
+          store<i32>(spikeCounts + (index << 2), load<i32>(spikeCounts + (index << 2)) + 1);
+        }
+        if (lanes & 2) {
+          store<u32>(ids + ((<usize>written) << 2), i + 1);
+          written++;
+          store<i32>(spikeCounts + (index << 2), load<i32>(spikeCounts + (index << 2), 4) + 1, 4);
+        }
+      }
+    }
+    i += 2;
+  } while (i + 2 <= count);
+  if (i < count) {
+    written = updateSharedRange(control, i, count, step, seed, globalIds, arrivals, params, current, voltage, refractory, spikeCounts, ids, written);
+  }
+  return written;
+}
+
 /** Run steps firstStep .. firstStep + maxSteps − 1 (1-based, lif-model.md) or fewer; see header. */
 export function lif_run(control: usize, firstStep: u32, maxSteps: u32): i32 {
   const n = load<u32>(control, LIF_N);
@@ -265,6 +426,14 @@ export function lif_run(control: usize, firstStep: u32, maxSteps: u32): i32 {
   const globalIds = <usize>load<u32>(control, LIF_GLOBAL_IDS);
   let events = load<u64>(control, LIF_SYNAPTIC_EVENTS);
 
+  // The shared record's fields within updatePairs()'s bounds (the graph builder's ranges keep du and
+  // dv there; a larger noise amplitude takes the exact i64 loop).
+  const amplitude = load<i32>(params, NEURON_NOISE << 2);
+  const pairs = paramStride == 0
+    && <u32>load<i32>(params, NEURON_DU << 2) <= 4096
+    && <u32>load<i32>(params, NEURON_DV << 2) <= 4096
+    && <u32>amplitude <= NOISE_FAST_LIMIT;
+
   let written: u32 = 0;
   let done: u32 = 0;
   // A step may spike every updated neuron: start it only when that many more ids fit.
@@ -275,13 +444,19 @@ export function lif_run(control: usize, firstStep: u32, maxSteps: u32): i32 {
     const stepStart = written;
 
     if (paramStride == 0) {
-      written = globalIds == 0
-        ? updateNeurons(true, false, control, updateCount, step, seed, 0, arrivals, params, 0, current, voltage, refractory, spikeCounts, ids, written)
-        : updateNeurons(true, true, control, updateCount, step, seed, globalIds, arrivals, params, 0, current, voltage, refractory, spikeCounts, ids, written);
+      if (!pairs) {
+        written = updateSharedRange(control, 0, updateCount, step, seed, globalIds, arrivals, params, current, voltage, refractory, spikeCounts, ids, written);
+      } else if (amplitude == 0) {
+        written = updatePairs(false, false, control, updateCount, step, seed, 0, arrivals, params, current, voltage, refractory, spikeCounts, ids, written);
+      } else {
+        written = globalIds == 0
+          ? updatePairs(false, true, control, updateCount, step, seed, 0, arrivals, params, current, voltage, refractory, spikeCounts, ids, written)
+          : updatePairs(true, true, control, updateCount, step, seed, globalIds, arrivals, params, current, voltage, refractory, spikeCounts, ids, written);
+      }
     } else {
       written = globalIds == 0
-        ? updateNeurons(false, false, control, updateCount, step, seed, 0, arrivals, params, paramStride, current, voltage, refractory, spikeCounts, ids, written)
-        : updateNeurons(false, true, control, updateCount, step, seed, globalIds, arrivals, params, paramStride, current, voltage, refractory, spikeCounts, ids, written);
+        ? updateNeurons(false, false, control, 0, updateCount, step, seed, 0, arrivals, params, paramStride, current, voltage, refractory, spikeCounts, ids, written)
+        : updateNeurons(false, true, control, 0, updateCount, step, seed, globalIds, arrivals, params, paramStride, current, voltage, refractory, spikeCounts, ids, written);
     }
     if (written == OVERFLOWED) {
       store<u32>(control, step, LIF_ERROR_STEP);
