@@ -279,8 +279,9 @@ export function prepareCommunication(
   const optimizer = new CommunicationOptimizer(placed.length, options);
   const weights = cutArcWeights(host, placed, algorithm === 'wcc');
   const rowBytes = typeof settings.rowBytes === 'number' ? settings.rowBytes : 8;
-  const expected = optimizer.optimize(patternOf(placed, weights, algorithm, rowBytes));
   const window = typeof settings.epoch === 'number' ? settings.epoch : 1;
+  // LIF ring rows carry one i64 per step of the next epoch
+  const expected = optimizer.optimize(patternOf(placed, weights, algorithm, algorithm === 'lif' ? 8 * window : rowBytes));
   const runChecksum = (Math.random() * 0x1_0000_0000) >>> 0;
   const routers = placed.map((part, p): RouterCommunication => ({
     mode: optimizer.mode,
