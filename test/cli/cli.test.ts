@@ -4,8 +4,8 @@
  * spawned with `node --import tsx src/cli/main.ts`. Values are checked against `runAlgorithm` on
  * the same graph in-process, and `info` against the `# ...` header lines the data files carry.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -257,11 +257,49 @@ describe('neuromesh errors', () => {
     expectOneLineError(await cli('generate', 'er', '--n', '10', '--p', '2', '--out', temp('x.el')), /--p/);
   });
 
-  it('flags of later stages say "not available yet" with exit code 2', async () => {
-    // (--comm and --transport are available now: test/distributed/comm-cli.test.ts)
-    for (const flags of [['--checkpoint-dir', dir], ['--resume', dir], ['--chaos', '7:0.1']]) {
-      expectOneLineError(await cli('run', karate, '--algo', 'pagerank', ...flags), new RegExp(`${flags[0]} is not available yet`));
+  it('--chaos, --checkpoint-interval: failed workers are recovered from, the values are the single run\'s; bad values are refused', async () => {
+    const host = createHostSync();
+    const graph = loadGraph(host, data('road_rome99.el'));
+    const out = temp('chaos.json');
+    const stats = temp('chaos.stats.json');
+    const outcome = await cli('run', data('road_rome99.el'), '--algo', 'pagerank', '--workers', '3', '--strategy', 'edge-cut', '--checkpoint-interval', '2', '--chaos', '7:2', '--out', out, '--stats', stats);
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).values).toEqual(Array.from(runAlgorithm(graph, 'pagerank', {}).values));
+    const report = JSON.parse(readFileSync(stats, 'utf8'));
+    expect(report.failuresRecovered).toBe(2);
+    expect(report.checkpoints).toBeGreaterThan(0);
+    expect(report.recovery.failures.map((failure: { code: string }) => failure.code)).toEqual(['E_WORKER_LOST', 'E_WORKER_LOST']);
+    for (const [flag, value] of [['--checkpoint-interval', '0'], ['--checkpoint-interval', 'often'], ['--chaos', '7:0.1'], ['--chaos', 'x']]) {
+      expectOneLineError(await cli('run', karate, '--algo', 'pagerank', flag!, value!), new RegExp(flag!));
     }
+    expectOneLineError(await cli('run', karate, '--algo', 'pagerank', '--checkpoint-dir', temp('a'), '--resume', temp('b')), /--resume/);
+  });
+
+  it('--resume DIR after kill -9 of the whole process gives the output of an uninterrupted run', async () => {
+    const checkpoints = temp('killed');
+    const args = ['run', data('celegans_herm_chem.el'), '--algo', 'lif', '--steps', '3000', '--seed', '5', '--workers', '2', '--strategy', 'edge-cut'];
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args, '--checkpoint-dir', checkpoints, '--checkpoint-interval', '200', '--out', temp('killed.json')], { cwd: root, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // kill it as soon as its first checkpoint is on disk (or when it ends by itself: then resume
+    // starts from its last checkpoint, which must give the same output too)
+    for (let waited = 0; waited < 60_000; waited += 20) {
+      if (existsSync(checkpoints) && readdirSync(checkpoints).some((name) => name.endsWith('.nmc'))) break;
+      if (child.exitCode !== null) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const resumedStats = temp('resumed.stats.json');
+    const resumed = spawnCli(...args, '--resume', checkpoints, '--out', temp('resumed.json'), '--stats', resumedStats);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const whole = spawnCli(...args, '--out', temp('whole.json'));
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(readFileSync(temp('resumed.json'), 'utf8')).toBe(readFileSync(temp('whole.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(resumedStats, 'utf8'));
+    expect(report.recovery.resumedFrom).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('bad --strategy and --workers values, and partition without -k, are refused with exit code 2', async () => {
     expectOneLineError(await cli('run', karate, '--algo', 'pagerank', '--strategy', 'random'), /--strategy must be one of/);
     expectOneLineError(await cli('run', karate, '--algo', 'pagerank', '--workers', '257'), /--workers/);
     // partition is available now (test/cli/partition.test.ts); without its required -k it is a usage error
