@@ -24,7 +24,7 @@ import type { WasmHost } from '../../memory/host.js';
 import type { PlacedPartition } from '../../place/place.js';
 import type { WorkerContext } from './context.js';
 import type { Program } from './program.js';
-import { allocateSearch, searchByExchange, UNIT_BAND } from './sssp.js';
+import { allocateSearch, searchByExchange, searchState, UNIT_BAND } from './sssp.js';
 
 /** A level not reached yet during the search by exchange (the min combiner's identity). */
 const UNREACHED = 0x7fff_ffff;
@@ -64,7 +64,19 @@ export const bfsProgram: Program = {
     };
   },
 
+  // the levels, the search's regions (by-exchange schedule), the frontiers (level-synchronous);
+  // the cursor says which schedule and, level-synchronous, which frontier region is current
+  state: (part, regions) => [
+    { name: 'levels', type: 'i32', offset: regions.levels!, length: part.n },
+    ...searchState(part, regions),
+    { name: 'frontier', type: 'u32', offset: regions.frontier!, length: part.n },
+    { name: 'next', type: 'u32', offset: regions.next!, length: part.n },
+  ],
+
   *run(context: WorkerContext): Generator<void, Record<string, number | boolean>, void> {
+    // a resumed run took its schedule in superstep 0 (cursor[0]: 1 = by exchange)
+    const resumed = context.resumed;
+    if (resumed) return resumed.cursor[0] === 1 ? yield* byExchange(context) : yield* levelSynchronous(context);
     // every worker sums the same slots, so all take the same schedule; parity 1 is next written in
     // the second superstep, after everyone has read it
     const published = context.counters(1);
@@ -82,7 +94,7 @@ function* byExchange(context: WorkerContext): Generator<void, Record<string, num
   const levels = context.regions.levels!;
   const { heap, position, queue, state, changed, changedList } = context.regions as Record<string, number>;
   const levelView = context.view(Int32Array, levels, part.n);
-  levelView.fill(UNREACHED);
+  if (!context.resumed) levelView.fill(UNREACHED);
   const result = yield* searchByExchange(context, {
     start: (v) => (levelView[v] = 0),
     search: (seeds, count, limit) => k.bfs_local(part.outOffsets, part.outTargets, levels, seeds, count, heap, position, queue, state, Math.min(limit, UNREACHED), changed, changedList),
@@ -90,7 +102,7 @@ function* byExchange(context: WorkerContext): Generator<void, Record<string, num
     pack: (list, length, box) => k.exchange_pack_flagged32(levels, changed, list, length, box.positions, box.payload),
     unpack: (list, box, queued, out, outCount) => k.exchange_unpack_min32(levels, queued, list, box.positions, box.payload, context.received(box), out, outCount),
     entryBytes: 8,
-  });
+  }, [1]);
   // unreached masters read -1, as on one worker; the depth (the result's `levels`) is the largest
   // over all workers: one more meeting (the parity not written in the last superstep)
   const parity = ((result.rounds as number) + 1) & 1;
@@ -110,15 +122,20 @@ function* levelSynchronous(context: WorkerContext): Generator<void, Record<strin
   const gather = context.settings.replicaTargets === true;
   const sourceLocal = context.settings.sourceLocal as number;
   const levelView = context.view(Int32Array, levels, part.n);
-  levelView.fill(-1);
-  let count = 0;
-  if (sourceLocal >= 0) {
-    levelView[sourceLocal] = 0;
-    context.view(Uint32Array, frontier, 1)[0] = sourceLocal;
-    count = 1;
+  // cursor: [0 (this schedule), next level, frontier size, frontier is the `next` region]
+  const resumed = context.resumed?.cursor;
+  let count = resumed ? resumed[2]! : 0;
+  if (resumed?.[3] === 1) [frontier, next] = [next, frontier];
+  if (!resumed) {
+    levelView.fill(-1);
+    if (sourceLocal >= 0) {
+      levelView[sourceLocal] = 0;
+      context.view(Uint32Array, frontier, 1)[0] = sourceLocal;
+      count = 1;
+    }
   }
   const { sendPeers, receivePeers } = part;
-  let level = 1;
+  let level = resumed ? resumed[1]! : 1;
   for (;; level++) {
     context.phase(0);
     let found = k.bfs_top_down(part.outOffsets, part.outTargets, levels, frontier, count, next, level, stats);
@@ -156,7 +173,7 @@ function* levelSynchronous(context: WorkerContext): Generator<void, Record<strin
     }
     [frontier, next] = [next, frontier];
     count = found;
-    context.endStep();
+    context.endStep([0, level + 1, count, frontier === context.regions.frontier ? 0 : 1]);
   }
   context.endStep();
   return { levels: level - 1 };

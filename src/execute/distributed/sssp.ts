@@ -24,7 +24,7 @@ import type { WasmHost } from '../../memory/host.js';
 import type { PlacedPartition } from '../../place/place.js';
 import type { MailboxBuffer } from '../../exchange/router.js';
 import type { WorkerContext } from './context.js';
-import type { Program } from './program.js';
+import type { Program, StateRegion } from './program.js';
 import { WEIGHT_UNIT } from '../../memory/layout.js';
 
 /**
@@ -56,13 +56,16 @@ export const ssspProgram: Program = {
     return { dist: host.allocArray(Float64Array, Math.max(1, part.n)), ...allocateSearch(host, part) };
   },
 
+  // the distances and the search's heap, seeds and flags: pending heap entries live across supersteps
+  state: (part, regions) => [{ name: 'dist', type: 'f64', offset: regions.dist!, length: part.n }, ...searchState(part, regions)],
+
   *run(context: WorkerContext): Generator<void, Record<string, number | boolean>, void> {
     const k = context.kernels;
     const part = context.part;
     const dist = context.regions.dist!;
     const { heap, position, queue, state, changed, changedList } = context.regions as Record<string, number>;
     const distView = context.view(Float64Array, dist, part.n);
-    distView.fill(Infinity);
+    if (!context.resumed) distView.fill(Infinity);
     const result = yield* searchByExchange(context, {
       start: (v) => (distView[v] = 0),
       search: (seeds, count, limit) => k.sssp_local(part.weightType, part.outOffsets, part.outTargets, part.outWeights, dist, seeds, count, heap, position, queue, state, limit, changed, changedList),
@@ -92,6 +95,20 @@ export function allocateSearch(host: WasmHost, part: PlacedPartition): Record<st
   };
 }
 
+/** The search's regions a checkpoint holds (Program.state). */
+export function searchState(part: PlacedPartition, regions: Record<string, number>): StateRegion[] {
+  const n = part.n;
+  return [
+    { name: 'heap', type: 'u32', offset: regions.heap!, length: n },
+    { name: 'position', type: 'u32', offset: regions.position!, length: n },
+    { name: 'queue', type: 'u32', offset: regions.queue!, length: n },
+    { name: 'state', type: 'u32', offset: regions.state!, length: 2 },
+    { name: 'seeds', type: 'u32', offset: regions.seeds!, length: n },
+    { name: 'queued', type: 'u8', offset: regions.queued!, length: n },
+    { name: 'changed', type: 'u8', offset: regions.changed!, length: n },
+  ];
+}
+
 /** What searchByExchange needs of a value type (f64 distances, i32 levels). */
 export interface LocalSearch {
   /** give the source (a local id) its starting value */
@@ -115,27 +132,31 @@ export interface LocalSearch {
  * The superstep loop of the module comment. Returns the supersteps (`rounds`) and the vertices the
  * searches scanned (`scanned`, on this partition: the work, to compare with its n).
  */
-export function* searchByExchange(context: WorkerContext, values: LocalSearch): Generator<void, Record<string, number | boolean>, void> {
+export function* searchByExchange(context: WorkerContext, values: LocalSearch, cursorPrefix: number[] = []): Generator<void, Record<string, number | boolean>, void> {
   const k = context.kernels;
   const part = context.part;
   const { seeds, position, state, queued, changed, changedList } = context.regions as Record<string, number>;
   const gather = context.settings.replicaTargets === true;
   const sourceLocal = context.settings.sourceLocal as number;
-  context.view(Uint32Array, position, part.n).fill(NOT_IN_HEAP);
-  context.view(Uint8Array, queued, part.n).fill(0);
-  context.view(Uint8Array, changed, part.n).fill(0);
   // [0] changed copies listed, [1] vertices pending in the heap (keys above the superstep's limit)
   const searchState = context.view(Uint32Array, state, 2);
-  searchState.fill(0);
-  let count = 0;
-  if (sourceLocal >= 0) {
-    values.start(sourceLocal);
-    context.view(Uint32Array, seeds, 1)[0] = sourceLocal;
-    count = 1;
+  // resuming: the regions are the checkpoint's, the loop's counters its cursor (after the prefix)
+  const resumed = context.resumed?.cursor.slice(cursorPrefix.length);
+  let count = resumed ? resumed[1]! : 0;
+  if (!resumed) {
+    context.view(Uint32Array, position, part.n).fill(NOT_IN_HEAP);
+    context.view(Uint8Array, queued, part.n).fill(0);
+    context.view(Uint8Array, changed, part.n).fill(0);
+    searchState.fill(0);
+    if (sourceLocal >= 0) {
+      values.start(sourceLocal);
+      context.view(Uint32Array, seeds, 1)[0] = sourceLocal;
+      count = 1;
+    }
   }
   const { sendPeers, receivePeers } = part;
-  let rounds = 0;
-  let scanned = 0;
+  let rounds = resumed ? resumed[0]! : 0;
+  let scanned = resumed ? resumed[2]! : 0;
   for (;; rounds++) {
     context.phase(0);
     // the same limit on every partition: superstep s scans keys up to (s + 1) · band
@@ -176,7 +197,7 @@ export function* searchByExchange(context: WorkerContext, values: LocalSearch): 
     }
     k.exchange_clear_flags(changed, changedList, searchState[0]!);
     searchState[0] = 0;
-    context.endStep();
+    context.endStep([...cursorPrefix, rounds + 1, count, scanned]);
   }
   context.endStep();
   return { rounds, scanned };
