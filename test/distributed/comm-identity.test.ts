@@ -145,6 +145,23 @@ describe('what each mode counts', () => {
     expect(stats.totals.optimized.bytes).toBeGreaterThan(shared.stats.communication!.totals.optimized.bytes);
   });
 
+  it('the facade verb optimizeCommunication predicts, without running, what the run reports as expected', async () => {
+    const host = createHostSync({ initialBytes: 16 << 20 });
+    const random = new Random(31);
+    const graph = randomGraph(host, random, false);
+    const partition = system.partitionGraph(graph, 'wcc', 3, { strategy: 'vertex-cut' });
+    const mark = host.arena.mark();
+    const plan = system.optimizeCommunication(graph, partition);
+    // nothing left allocated by the planning
+    expect(host.arena.mark()).toEqual(mark);
+    expect(plan.note).toMatch(/one host, shared memory: nothing to change/);
+    const run = await system.executeDistributedAlgorithm(graph, partition, { communication: 'optimized' });
+    expect(run.stats.communication!.expected).toEqual(plan);
+    const frames = system.optimizeCommunication(graph, partition, { transport: 'frames', hosts: [[0], [1, 2]] });
+    expect(frames.routing).toBe('hierarchical');
+    expect(frames.optimizations.filter((o) => o.applied).map((o) => o.name)).toEqual(['combining', 'changed-only', 'batching', 'compression', 'hierarchical']);
+  });
+
   it('refuses bad communication options before any worker starts', async () => {
     const host = createHostSync({ initialBytes: 8 << 20 });
     const graph = buildGraph(host, { n: 4, src: [0, 1, 2], dst: [1, 2, 3] });
