@@ -48,7 +48,7 @@ import {
   type PartitionWeights,
 } from './accounting.js';
 import { CompressionManager } from './codecs.js';
-import type { PredictionError } from './monitor.js';
+import { BandwidthMonitor, type LinkFigures, type PredictionError } from './monitor.js';
 import { MAILBOX_HEADER_BYTES, type MailboxDirectory, type MailboxOptions, type RouterCommunication, type StepCommunication } from './router.js';
 import { NetworkTopologyAnalyzer, type LinkModel, type Routing, type TopologyOptions, type TopologySummary, type Transport } from './topology.js';
 
@@ -330,6 +330,12 @@ export interface CommunicationStats {
   bitsPerId: number | null;
   /** frames: the online latency predictor's error per (superstep, worker) */
   latencyPrediction: PredictionError | null;
+  /**
+   * frames: per link 'p->q', the bytes (raw batch bytes) and frames it carried and the seconds
+   * spent encoding (at p) and decoding (at q), with the BandwidthMonitor's smoothed bytes/s and
+   * seconds per frame over the supersteps
+   */
+  links: Record<string, LinkFigures>;
 }
 
 function add(into: ModeCounts, from: ModeCounts): void {
@@ -358,6 +364,7 @@ export function summariseCommunication(prepared: PreparedCommunication, perSuper
   let measured = 0;
   let naiveSeconds = 0;
   let routedSeconds = 0;
+  const monitor = new BandwidthMonitor();
   const steps = perSuperstep.map((workers) => {
     const step = empty();
     const sent: number[][] = workers.map((worker) => worker.bytesTo ?? []);
@@ -368,6 +375,7 @@ export function summariseCommunication(prepared: PreparedCommunication, perSuper
       add(step.batched, figures.batched);
       add(step.optimized, figures.optimized);
       add(step.mailbox, figures.mailbox);
+      for (const [link, [bytes, frames, seconds]] of Object.entries(figures.links ?? {})) monitor.observe(link, bytes, frames, seconds);
       ids += figures.ids;
       idBytes += figures.idBytes;
       if (figures.measuredSeconds > 0) {
@@ -413,6 +421,7 @@ export function summariseCommunication(prepared: PreparedCommunication, perSuper
     },
     savingsPredictionError: bandwidthSavings > 0 ? Math.abs(expected.expectedBandwidthSavings - bandwidthSavings) / bandwidthSavings : 0,
     bitsPerId: ids > 0 ? (8 * idBytes) / ids : null,
+    links: monitor.links(),
     latencyPrediction: count > 0 ? { count, meanRelativeError: relative / count, totalRelativeError: measured > 0 ? predicted / measured - 1 : 0, predictedSeconds: predicted, measuredSeconds: measured } : null,
   };
 }

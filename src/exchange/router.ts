@@ -155,6 +155,8 @@ export interface StepCommunication {
   /** frames only: seconds predicted (before each frame) and measured encoding and decoding frames */
   predictedSeconds: number;
   measuredSeconds: number;
+  /** frames only: per link 'p->q' (p the sender), [bytes, frames, seconds] of encoding (here p) or decoding (here q) */
+  links?: Record<string, [number, number, number]>;
 }
 
 /** What a Router needs to count modes and run the frame transport (per partition; structured-cloneable). */
@@ -388,7 +390,7 @@ export class Router {
     this.bytes.fill(0xff, box.payload, box.payload + carriedBytes - positionBytes);
     const seconds = (performance.now() - started) / 1000;
     this.encodeModel.observe(1, raw, seconds);
-    this.observe(to, raw, predicted, seconds);
+    this.observe(`${this.self}->${to}`, raw, predicted, seconds);
     if (this.codecs && batch.kind !== 'spikes' && batch.ids) {
       // bits per id: the id part as the codecs chose it (the first part of the Parts payload)
       const step = this.step.communication!;
@@ -398,11 +400,15 @@ export class Router {
     return frame.length;
   }
 
-  private observe(peer: number, raw: number, predicted: number, seconds: number): void {
+  private observe(link: string, raw: number, predicted: number, seconds: number): void {
     const step = this.step.communication!;
     step.predictedSeconds += predicted;
     step.measuredSeconds += seconds;
-    this.monitor.observe(`${this.self}->${peer}`, raw, 1, seconds);
+    this.monitor.observe(link, raw, 1, seconds);
+    const figures = ((step.links ??= {})[link] ??= [0, 0, 0]);
+    figures[0] += raw;
+    figures[1] += 1;
+    figures[2] += seconds;
   }
 
   /** A mailbox batch as a frame batch (copies: the mailbox is scrambled right after). */
@@ -494,7 +500,7 @@ export class Router {
     const seconds = (performance.now() - started) / 1000;
     const predicted = this.decodeModel.predict(1, raw);
     this.decodeModel.observe(1, raw, seconds);
-    this.observe(from, raw, predicted, seconds);
+    this.observe(`${from}->${this.self}`, raw, predicted, seconds);
   }
 
   /** Entries in a received batch. */

@@ -139,6 +139,14 @@ describe('what each mode counts', () => {
     // 4 workers on 2 hosts: of the 8 cross-host worker pairs only 2 host pairs remain per superstep
     expect(stats.totals.routed.messages).toBeLessThan(stats.totals.optimized.messages);
     expect(stats.latencyPrediction!.count).toBeGreaterThan(0);
+    // measured links: exactly the worker pairs that exchanged frames, each with bytes, frames and a rate
+    const links = Object.entries(stats.links);
+    const pairs = run.stats.traffic.messages.flatMap((row, p) => row.flatMap((count, q) => (count > 0 ? [`${p}->${q}`] : [])));
+    expect(links.map(([link]) => link).sort()).toEqual(pairs.sort());
+    for (const [, figures] of links) {
+      expect(figures.messages).toBeGreaterThan(0);
+      expect(figures.bandwidth).toBeGreaterThan(0);
+    }
     // frame bytes: more than the mailbox bytes of the same batches (a frame's table and CRC)
     const shared = await system.executeDistributedAlgorithmOnPlan(graph, plan, 'pagerank', { iterations: 8, communication: 'optimized' });
     expect(stats.totals.optimized.messages).toBe(shared.stats.communication!.totals.optimized.messages);
