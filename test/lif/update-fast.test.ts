@@ -240,19 +240,19 @@ describe('LIF two-lane update vs the model in BigInt (seeded)', () => {
   });
 
   it('matches one step of 4,096 neurons at the fast bounds: u, v, a at ±2^k and its neighbours, k = 38 … 53', () => {
-    // Pairs mix values inside and outside [−2^40, 2^40) in every slot, so the range test must send
-    // exactly the pairs outside to the exact loop. x ≡ 1 (mod 4096) with keep = 4095 puts DECAY at
+    // Values inside and outside [−2^40, 2^40) side by side in every slot, so the range test must send
+    // exactly the groups with one outside to the exact loop. x ≡ 1 (mod 4096) with keep = 4095 puts DECAY at
     // N + 4095/4096: where x · keep passes 2^53, the rounded f64 product can truncate to N + 1.
     const prng = new Prng(40);
     const n = 4096;
-    // each pair of neurons draws its six values around one scale 2^k
-    const near = (k: bigint): bigint[] => {
+    // each four neurons (one iteration of the kernel's loop) draw their values around one ±2^k
+    const near = (k: bigint, sign: bigint): bigint[] => {
       const values = [0n, 12345n, -777n];
-      for (const x of [(1n << k) - 4095n, (1n << k) - 1n, 1n << k, (1n << k) + 1n, 5n * (1n << (k - 2n)) + 1n, 3n * (1n << (k - 1n)) + 1n]) values.push(x, -x);
+      for (const x of [(1n << k) - 4095n, (1n << k) - 1n, 1n << k, (1n << k) + 1n, 5n * (1n << (k - 2n)) + 1n, 3n * (1n << (k - 1n)) + 1n]) values.push(sign * x);
       return values;
     };
-    const scales = Array.from({ length: n / 2 }, () => near(38n + BigInt(prng.nextInt(16))));
-    const column = () => Array.from({ length: n }, (_, i) => pick(prng, scales[i >> 1]!));
+    const scales = Array.from({ length: n / 4 }, () => near(38n + BigInt(prng.nextInt(16)), prng.nextInt(2) === 0 ? 1n : -1n));
+    const column = () => Array.from({ length: n }, (_, i) => pick(prng, scales[i >> 2]!));
     for (const [du, dv] of [[1, 1], [82, 20], [4095, 4095], [1, 4095]] as const) {
       const c: Case = {
         n,
