@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { machine, save, si, type Headline, type StageOptions, type StageResult } from './common.js';
 
 /** The stages, in the order they run; each runs in its own process (bench/stage.ts). */
-const STAGES = ['pagerank', 'lif', 'load', 'partition', 'replication', 'select', 'distributed', 'comm'] as const;
+const STAGES = ['pagerank', 'lif', 'load', 'partition', 'replication', 'select', 'distributed', 'comm', 'protect'] as const;
 /** Stages run only when named (`npm run bench -- scale`): too long for the default run. */
 const OPT_IN_STAGES = ['scale'] as const;
 const STAGE_SCRIPT = fileURLToPath(new URL('./stage.ts', import.meta.url));

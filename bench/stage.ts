@@ -16,6 +16,7 @@ export const STAGES: Record<string, () => Promise<{ run(options: StageOptions): 
   scale: () => import('./scale.js'),
   distributed: () => import('./distributed.js'),
   comm: () => import('./comm.js'),
+  protect: () => import('./protect.js'),
 };
 
 const [name, ...rest] = process.argv.slice(2);

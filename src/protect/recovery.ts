@@ -33,6 +33,7 @@ import { crc32 } from '../input/crc32.js';
 import type { WasmHost } from '../memory/host.js';
 import type { PartitionResume, CheckpointPiece } from '../execute/distributed/context.js';
 import type { StateRegion } from '../execute/distributed/program.js';
+import { INTERVAL_MEASURE } from '../execute/distributed/control.js';
 import type { DecodedCheckpoint, PartitionSnapshot, RegionData, RegionElementType } from './checkpoint.js';
 import type { IntervalOptions } from './interval.js';
 import { CheckpointManager, MemoryCheckpointStore, type CheckpointStore, type SavedCheckpoint, type SkippedCheckpoint } from './store.js';
@@ -56,7 +57,11 @@ export interface FaultToleranceOptions {
 /** What fault tolerance did during a run (DistributedResult.recovery). */
 export interface RecoveryReport {
   checkpoints: { superstep: number; bytes: number; holdSeconds: number; encodeSeconds: number; writeSeconds: number; location: string }[];
-  failures: { superstep: number; worker: number; code: string; message: string; restoredFrom: number; restoreMs: number }[];
+  /**
+   * detectionMs: from an injected fault firing to the coordinator knowing of the failure (null for
+   * a failure nobody injected); restoreMs: putting the checkpoint back; restoredFrom: its boundary
+   */
+  failures: { superstep: number; worker: number; code: string; message: string; restoredFrom: number; restoreMs: number; detectionMs: number | null }[];
   /** the checkpoint a `resume` started from, or null */
   resumedFrom: number | null;
   /** checkpoints passed over as corrupt or of another run, when restoring */
@@ -77,6 +82,7 @@ export class RunRecovery {
   readonly manager: CheckpointManager;
   readonly maxRecoveries: number;
   readonly report: RecoveryReport;
+  private readonly automatic: boolean;
   private readonly pieces = new Map<number, CheckpointPiece[]>();
   private readonly saves = new Set<Promise<unknown>>();
   private writeError: unknown = null;
@@ -103,6 +109,7 @@ export class RunRecovery {
     const maxRecoveries = options.maxRecoveries ?? 3;
     if (!(Number.isInteger(maxRecoveries) && maxRecoveries >= 0)) throw new OptionsError('maxRecoveries', 'must be a non-negative integer', maxRecoveries);
     this.maxRecoveries = maxRecoveries;
+    this.automatic = (options.interval ?? 'auto') === 'auto';
     this.manager = new CheckpointManager({
       store: options.store ?? new MemoryCheckpointStore(),
       identity: { ...identity, workerCount: workers, partitionCount: workers },
@@ -115,9 +122,13 @@ export class RunRecovery {
     this.initial = state.map((regions) => regions.map((region) => this.bytes(region).slice()));
   }
 
-  /** Supersteps between checkpoints now (the control block's INTERVAL word). */
-  get intervalSupersteps(): number {
-    return this.manager.intervalSupersteps;
+  /**
+   * The control block's INTERVAL word now: supersteps between checkpoints, or INTERVAL_MEASURE
+   * while the automatic interval has no measured cost yet (one checkpoint measures it; more before
+   * it is stored would run at the initial interval of 1 superstep, which a slow disk cannot follow).
+   */
+  get intervalWord(): number {
+    return this.automatic && this.manager.intervalState.checkpointSeconds === null ? INTERVAL_MEASURE : this.manager.intervalSupersteps;
   }
 
   /** One port per thread for its workers' pieces (transferred with the thread's task). */
@@ -201,7 +212,7 @@ export class RunRecovery {
     const save = saving
       .then((saved: SavedCheckpoint) => {
         this.report.checkpoints.push({ superstep: saved.superstep, bytes: saved.byteLength, holdSeconds, encodeSeconds: saved.encodeSeconds, writeSeconds: saved.writeSeconds, location: saved.location });
-        if (this.manager.intervalSupersteps !== this.report.intervalSupersteps) this.onInterval?.(this.manager.intervalSupersteps);
+        this.onInterval?.(this.intervalWord);
         this.report.intervalSupersteps = this.manager.intervalSupersteps;
       })
       .catch((error: unknown) => {

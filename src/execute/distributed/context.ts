@@ -19,7 +19,7 @@ import { Router } from '../../exchange/router.js';
 import type { ExchangeLists, PlacedPartition } from '../../place/place.js';
 import type { GraphKernels } from '../kernels.js';
 import type { AlgorithmName } from '../types.js';
-import { CONTROL_FAULT, CONTROL_INTERVAL, controlWords, dueWord } from './control.js';
+import { CONTROL_FAULT, CONTROL_INTERVAL, controlWords, dueWord, faultTimeWord, INTERVAL_MEASURE } from './control.js';
 import type { StateRegion } from './program.js';
 
 /** exactsum_bytes() (560) rounded up to a cache line. */
@@ -122,6 +122,8 @@ export interface RunSetup {
   partitions: PartitionSetup[];
   /** where checkpoint pieces go (src/protect/recovery.ts), when the run takes checkpoints */
   checkpointPort?: MessagePort;
+  /** when the coordinator posted the tasks: performance.timeOrigin + performance.now() there */
+  postedAt: number;
 }
 
 /** What a partition resumes from, besides its state regions (restored in shared memory). */
@@ -205,10 +207,13 @@ export class WorkerContext {
   /** bulk state the program wants in checkpoints (e.g. LIF's raster so far) */
   checkpointExtras: () => Record<string, Uint32Array> = () => ({});
   private readonly control: Int32Array;
+  private readonly postedAt: number;
   private readonly port: MessagePort | undefined;
   private readonly stateRegions: (() => StateRegion[]) | undefined;
   /** the boundary of the last checkpoint (worker 0 decides the next one from it) */
   private lastCheckpoint = 0;
+  /** worker 0 has scheduled the checkpoint that measures the cost (INTERVAL_MEASURE) */
+  private measuring = false;
   /** checkpoint pieces posted */
   checkpointsPosted = 0;
   /** barrier wait of the thread, added by its driver (worker.ts), since the last `endStep` */
@@ -233,6 +238,7 @@ export class WorkerContext {
     this.fault = partition.fault;
     this.control = new Int32Array(setup.memory.buffer, setup.control, controlWords(setup.workers));
     this.port = setup.checkpointPort;
+    this.postedAt = setup.postedAt;
     this.stateRegions = stateRegions;
     this.resumed = partition.resume;
     if (partition.resume) {
@@ -413,7 +419,11 @@ export class WorkerContext {
     }
     if (this.worker === 0) {
       const interval = Atomics.load(words, CONTROL_INTERVAL);
-      if (interval > 0 && s + 1 - this.lastCheckpoint >= interval) Atomics.store(words, dueWord(this.workers, s + 1), s + 1);
+      // INTERVAL_MEASURE: one checkpoint at the next boundary, then none until the coordinator has
+      // measured its cost and set the interval (control.ts)
+      const due = interval === INTERVAL_MEASURE ? !this.measuring : interval > 0 && s + 1 - this.lastCheckpoint >= interval;
+      if (interval === INTERVAL_MEASURE) this.measuring = true;
+      if (due) Atomics.store(words, dueWord(this.workers, s + 1), s + 1);
     }
   }
 
@@ -438,6 +448,7 @@ export class WorkerContext {
   /** Inject the configured fault, recording first that it fired (so a recovered run does not fire it again). */
   private fire(fault: NonNullable<PartitionSetup['fault']>): void {
     Atomics.store(this.control, CONTROL_FAULT, fault.index + 1);
+    Atomics.store(this.control, faultTimeWord(this.workers), Math.max(1, Math.round((performance.timeOrigin + performance.now() - this.postedAt) * 10)));
     injectFault(fault.mode, this.kernels);
   }
 }

@@ -11,7 +11,8 @@
  *   2            ABORT         the coordinator or any worker    waiters, between wait slices
  *   3            FAILED        first worker to fail (p + 1)     the coordinator's diagnosis
  *   4            SUPERSTEP     worker 0 (progress)              the coordinator (progress, errors)
- *   5            INTERVAL      the coordinator (checkpoints)    worker 0: supersteps between checkpoints (0: none)
+ *   5            INTERVAL      the coordinator (checkpoints)    worker 0: supersteps between checkpoints (0: none;
+ *                                                                INTERVAL_MEASURE: one now, then wait for a number)
  *   6            FAULT         a worker injecting a fault       the coordinator: index + 1 of the fault that fired
  *   7            STARTED       each thread, once ready          waiters and the watchdog: timeouts run from here
  *   8 + p        ARRIVED[p]    worker p: its last generation+1  a waiter that times out: who is missing
@@ -19,6 +20,7 @@
  *   8 + 2P + i   DUE[i]        worker 0 at its boundary s: s + 1 in DUE[(s + 1) mod 4] when the
  *                              boundary s + 1 takes a checkpoint; every worker reads it there (four
  *                              slots: workers are never a whole superstep apart, barriers see to it)
+ *   8 + 2P + 4   FAULT_AT      a worker injecting a fault       the coordinator: when it fired (0.1 ms after posting)
  *
  * Order of operations in `arrive` (why it is race-free): the last arriver resets COUNT *before* it
  * bumps GENERATION, and nobody can leave the barrier before GENERATION moves, so no worker can arrive
@@ -33,6 +35,8 @@ export const CONTROL_FAILED = 3;
 export const CONTROL_SUPERSTEP = 4;
 export const CONTROL_INTERVAL = 5;
 export const CONTROL_FAULT = 6;
+/** INTERVAL before the checkpoint cost is known: take one checkpoint, then none until it is measured. */
+export const INTERVAL_MEASURE = -1;
 export const CONTROL_STARTED = 7;
 /**
  * How long threads may take to start (a replacement thread compiles the kernels, and under tsx
@@ -45,6 +49,11 @@ export const CHECKPOINT_DUE_SLOTS = 4;
 
 /** Int32 words of a control block for `workers` workers. */
 export function controlWords(workers: number): number {
+  return CONTROL_ARRIVED + 2 * workers + CHECKPOINT_DUE_SLOTS + 1;
+}
+
+/** Word where an injected fault records when it fired: tenths of a millisecond after the tasks were posted. */
+export function faultTimeWord(workers: number): number {
   return CONTROL_ARRIVED + 2 * workers + CHECKPOINT_DUE_SLOTS;
 }
 

@@ -28,7 +28,7 @@ import { pagerankSettings, sourceVertex } from '../options.js';
 import { runAlgorithm } from '../single.js';
 import { checkNonNegativeWeights, checkSsspDistances } from '../sssp.js';
 import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../types.js';
-import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_FAULT, CONTROL_GENERATION, CONTROL_INTERVAL, CONTROL_STARTED, controlWords, heartbeatWord, STARTUP_LIMIT_MS } from './control.js';
+import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_FAULT, CONTROL_GENERATION, CONTROL_INTERVAL, CONTROL_STARTED, controlWords, faultTimeWord, heartbeatWord, STARTUP_LIMIT_MS } from './control.js';
 import { REDUCTION_SLOT_BYTES, type PartitionResume, type RunSetup, type StepRecord, type WorkerReport } from './context.js';
 import { collectLif, lifErrorInInputIds, lifSettings } from './lif.js';
 import { PROGRAMS } from './programs.js';
@@ -177,6 +177,8 @@ export class DistributedAlgorithmCoordinator {
    * its placement marks and releases the host's arena, which a second run would interleave with.
    */
   private queue: Promise<unknown> = Promise.resolve();
+  /** when the last run's failure reached the coordinator (performance.timeOrigin + now) */
+  private failureNoticedAt = 0;
 
   constructor(private readonly options: CoordinatorOptions) {}
 
@@ -251,10 +253,12 @@ export class DistributedAlgorithmCoordinator {
       let reports: WorkerReport[];
       for (let attempt = 0; ; attempt++) {
         controlView.fill(0);
-        if (recovery) Atomics.store(controlView, CONTROL_INTERVAL, recovery.intervalSupersteps);
+        if (recovery) Atomics.store(controlView, CONTROL_INTERVAL, recovery.intervalWord);
         const ports = recovery?.openPorts(threads);
         // partitions dealt round-robin: the plan balanced them, so any even deal balances the threads
+        const postedAt = performance.timeOrigin + performance.now();
         const setups: RunSetup[] = Array.from({ length: threads }, (_, t) => ({
+          postedAt,
           hostKey: hostKeyOf(host),
           memory: host.memory,
           module: host.module,
@@ -291,13 +295,15 @@ export class DistributedAlgorithmCoordinator {
         } catch (error) {
           const firedFault = Atomics.load(controlView, CONTROL_FAULT) - 1;
           if (firedFault >= 0) fired.add(firedFault);
+          const firedAt = Atomics.load(controlView, faultTimeWord(workers));
+          const detectionMs = firedFault >= 0 && firedAt > 0 ? this.failureNoticedAt - (postedAt + firedAt / 10) : null;
           if (!recovery || !(error instanceof WorkerLostError)) throw algorithm === 'lif' && error instanceof Error ? lifErrorInInputIds(graph, error) : error;
           recovery.failed(error, attempt);
           const restoreStarted = performance.now();
           const restored = await recovery.restore();
           resume = restored.resume;
           const details = error.details as { worker?: number; superstep?: number };
-          recovery.report.failures.push({ superstep: details.superstep ?? -1, worker: details.worker ?? -1, code: error.code, message: error.message, restoredFrom: restored.superstep, restoreMs: performance.now() - restoreStarted });
+          recovery.report.failures.push({ superstep: details.superstep ?? -1, worker: details.worker ?? -1, code: error.code, message: error.message, restoredFrom: restored.superstep, restoreMs: performance.now() - restoreStarted, detectionMs });
         } finally {
           recovery?.closePorts();
         }
@@ -418,6 +424,7 @@ export class DistributedAlgorithmCoordinator {
     const all = Promise.all(tasks).then((perThread) => perThread.flat().sort((x, y) => x.worker - y.worker));
     try {
       const first = await Promise.race([all, failure.then(() => null)]);
+      this.failureNoticedAt = performance.timeOrigin + performance.now();
       if (first) return first;
       // a failure: the thread of a worker named as lost (hung) is terminated at once; the others
       // leave their barriers on the ABORT word within a wait slice; whatever is still running after

@@ -1,0 +1,201 @@
+/**
+ * Stage: fault tolerance (issue 6's figures), 2 workers on this machine's cores.
+ *
+ * Sections:
+ *   1. Checkpoint overhead, PageRank on R-MAT scale 20 (30 iterations, tolerance 0) and LIF on the
+ *      Brunel network (12,500 neurons, 15.6M synapses, 1,000 steps): paired rounds of
+ *        off        no fault tolerance
+ *        auto       checkpoints at the automatic interval (Young/Daly from the measured cost C and
+ *                   an MTBF of MTBF_SECONDS), in memory (the RedundancyManager's copy)
+ *        autoDisk   the same, also written to a directory (temporary file, fsync, rename)
+ *        every5     a checkpoint every 5 supersteps (far more often than auto: a worst case)
+ *      overhead = median over rounds of wall(variant) / wall(off) − 1 (goal ≤ 5% at auto). Each
+ *      variant's checkpoints: count, bytes per partition, the time workers held still (copying their
+ *      state), encode and write seconds, write bandwidth.
+ *   2. Recovery: the same PageRank with a checkpoint every 5 supersteps and a worker that throws
+ *      at superstep 11 (one superstep after the checkpoint of boundary 10): recovery time = wall −
+ *      the failure-free wall; beside it the restore time, the replayed supersteps' work (from the
+ *      checkpoint to the failure) and a superstep's time. Goal: recovery ≤ restore + 2 supersteps.
+ *   3. Hang detection: a worker hangs at superstep 3 with the barrier timeout set to 200 ms:
+ *      detection time (fault fired -> the coordinator knows) against 2 × the timeout (goal).
+ * The plans are contiguous halves (the partitioner's quality does not matter for an overhead).
+ * With --quick: R-MAT scale 14, Brunel at scale 0.1, fewer rounds.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHostSync, DistributedProcessingSystem } from '../src/index.js';
+import { buildGraph, type NeuromorphicGraph } from '../src/input/graph.js';
+import { generateRmat } from '../src/generate/rmat.js';
+import { generateBrunel } from '../src/generate/brunel.js';
+import { runAlgorithm } from '../src/execute/single.js';
+import { buildPartitionPlan, type PartitionPlan } from '../src/partition/layout.js';
+import type { DistributedResult, DistributedRunOptions } from '../src/execute/distributed/coordinator.js';
+import type { AlgorithmName, AlgorithmOptions } from '../src/execute/types.js';
+import { DirectoryCheckpointStore } from '../src/protect/directory-store.js';
+import type { FaultToleranceOptions } from '../src/protect/recovery.js';
+import { log, median, save, type Headline, type StageOptions, type StageResult } from './common.js';
+
+const SEED = 20261128;
+/** The MTBF the automatic interval is computed for (an assumption: ten minutes, a bad cluster day). */
+const MTBF_SECONDS = 600;
+const HANG_TIMEOUT_MS = 200;
+
+const bytesOf = (values: Float64Array | Int32Array): Buffer => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+
+function halves(graph: NeuromorphicGraph): PartitionPlan {
+  const half = Math.ceil(graph.n / 2);
+  return buildPartitionPlan(graph, { k: 2, strategy: 'edge-cut', vertexOwner: Int32Array.from({ length: graph.n }, (_, v) => (v < half ? 0 : 1)), arcOwner: null });
+}
+
+interface Sample {
+  wallMs: number;
+  supersteps: number;
+  identical: boolean;
+  checkpoints: number;
+  bytesPerPartition: number;
+  holdMs: number;
+  encodeMs: number;
+  writeMs: number;
+  intervalSupersteps: number | null;
+}
+
+function sample(result: DistributedResult, reference: Float64Array | Int32Array, workers: number): Sample {
+  const checkpoints = result.recovery?.checkpoints ?? [];
+  const sum = (pick: (c: (typeof checkpoints)[number]) => number): number => checkpoints.reduce((total, c) => total + pick(c), 0);
+  return {
+    wallMs: result.stats.wallMs,
+    supersteps: result.stats.supersteps,
+    identical: bytesOf(result.values).equals(bytesOf(reference)),
+    checkpoints: checkpoints.length,
+    bytesPerPartition: checkpoints.length > 0 ? sum((c) => c.bytes) / checkpoints.length / workers : 0,
+    holdMs: sum((c) => c.holdSeconds) * 1000,
+    encodeMs: sum((c) => c.encodeSeconds) * 1000,
+    writeMs: sum((c) => c.writeSeconds) * 1000,
+    intervalSupersteps: result.recovery?.intervalSupersteps ?? null,
+  };
+}
+
+async function overhead(
+  system: DistributedProcessingSystem,
+  graph: NeuromorphicGraph,
+  algorithm: AlgorithmName,
+  options: AlgorithmOptions,
+  rounds: number,
+  directory: string,
+): Promise<Record<string, unknown>> {
+  const plan = halves(graph);
+  const reference = runAlgorithm(graph, algorithm, options).values;
+  const auto: FaultToleranceOptions = { interval: 'auto', intervalOptions: { mtbfSeconds: MTBF_SECONDS } };
+  const variants: Record<string, () => DistributedRunOptions> = {
+    off: () => ({}),
+    auto: () => ({ faultTolerance: auto }),
+    autoDisk: () => ({ faultTolerance: { ...auto, store: new DirectoryCheckpointStore(directory) } }),
+    every5: () => ({ faultTolerance: { interval: 5 } }),
+  };
+  for (const variant of Object.values(variants)) await system.executeDistributedAlgorithmOnPlan(graph, plan, algorithm, { ...options, ...variant() });
+  const all: Record<string, Sample>[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const row: Record<string, Sample> = {};
+    for (const [name, variant] of Object.entries(variants)) row[name] = sample(await system.executeDistributedAlgorithmOnPlan(graph, plan, algorithm, { ...options, ...variant() }), reference, 2);
+    all.push(row);
+    log(`  ${algorithm} round ${round + 1}: ${Object.entries(row).map(([name, s]) => `${name} ${s.wallMs.toFixed(0)} ms (${s.checkpoints} ckpt)`).join(', ')}`);
+  }
+  const names = Object.keys(variants);
+  const overheadOf = Object.fromEntries(names.filter((name) => name !== 'off').map((name) => [name, median(all.map((row) => row[name]!.wallMs / row.off!.wallMs - 1))]));
+  const medianOf = (name: string, pick: (s: Sample) => number): number => median(all.map((row) => pick(row[name]!)));
+  const perVariant = Object.fromEntries(
+    names.map((name) => [
+      name,
+      {
+        wallMs: medianOf(name, (s) => s.wallMs),
+        checkpoints: medianOf(name, (s) => s.checkpoints),
+        intervalSupersteps: all[0]![name]!.intervalSupersteps,
+        bytesPerPartition: medianOf(name, (s) => s.bytesPerPartition),
+        holdMsPerCheckpoint: medianOf(name, (s) => (s.checkpoints > 0 ? s.holdMs / s.checkpoints : 0)),
+        encodeMsPerCheckpoint: medianOf(name, (s) => (s.checkpoints > 0 ? s.encodeMs / s.checkpoints : 0)),
+        writeMsPerCheckpoint: medianOf(name, (s) => (s.checkpoints > 0 ? s.writeMs / s.checkpoints : 0)),
+        writeBytesPerSecond: medianOf(name, (s) => (s.writeMs > 0 ? (s.bytesPerPartition * 2 * s.checkpoints) / (s.writeMs / 1000) : 0)),
+      },
+    ]),
+  );
+  return { graph: { n: graph.n, m: graph.m }, options, supersteps: all[0]!.off!.supersteps, overhead: overheadOf, variants: perVariant, identical: all.every((row) => Object.values(row).every((s) => s.identical)), rounds: all };
+}
+
+export async function run(options: StageOptions): Promise<StageResult> {
+  const quick = options.quick;
+  const started = performance.now();
+  const host = createHostSync({ initialBytes: 1 << 30 });
+  const system = new DistributedProcessingSystem({ minimumThreads: 2 });
+  const directory = mkdtempSync(join(tmpdir(), 'neuromesh-bench-checkpoints-'));
+  const headlines: Headline[] = [];
+  const body: Record<string, unknown> = { mtbfSeconds: MTBF_SECONDS };
+  const rounds = quick ? 2 : 5;
+  try {
+    // --- 1. overhead ---
+    const scale = quick ? 14 : 20;
+    log(`Protect: PageRank on R-MAT scale ${scale}, 2 workers, ${rounds} rounds`);
+    const rmat = buildGraph(host, generateRmat({ scale, edgeFactor: 16, seed: SEED }), { trusted: true });
+    const pagerankOptions: AlgorithmOptions = { iterations: 30, tolerance: 0 };
+    const pagerank = await overhead(system, rmat, 'pagerank', pagerankOptions, rounds, join(directory, 'pagerank'));
+    body.pagerank = pagerank;
+    const brunelScale = quick ? 0.1 : 1;
+    log(`Protect: LIF on Brunel (scale ${brunelScale}), 2 workers, ${rounds} rounds`);
+    const brunel = buildGraph(host, generateBrunel({ scale: brunelScale, seed: SEED }), { trusted: true, inArcs: false });
+    const lifOptions: AlgorithmOptions = { steps: 1000, seed: SEED };
+    const lif = await overhead(system, brunel, 'lif', lifOptions, rounds, join(directory, 'lif'));
+    body.lif = lif;
+    for (const [name, section] of [['PageRank R-MAT', pagerank], ['LIF Brunel', lif]] as const) {
+      const figures = section.overhead as Record<string, number>;
+      const variants = section.variants as Record<string, { checkpoints: number; intervalSupersteps: number | null; bytesPerPartition: number; writeBytesPerSecond: number }>;
+      headlines.push({ label: `${name}: checkpoint overhead at the automatic interval (${variants.auto!.checkpoints} checkpoints, MTBF ${MTBF_SECONDS} s)`, value: figures.auto!, unit: '×', goal: '≤ 0.05', met: figures.auto! <= 0.05 });
+      headlines.push({ label: `${name}: same, also on disk`, value: figures.autoDisk!, unit: '×' });
+      headlines.push({ label: `${name}: checkpoint every 5 supersteps (${variants.every5!.checkpoints} checkpoints)`, value: figures.every5!, unit: '×' });
+      headlines.push({ label: `${name}: checkpoint bytes per partition`, value: variants.every5!.bytesPerPartition, unit: 'B' });
+      headlines.push({ label: `${name}: disk write bandwidth`, value: variants.autoDisk!.writeBytesPerSecond, unit: 'B/s' });
+    }
+
+    // --- 2. recovery ---
+    log('Protect: recovery from a worker that throws one superstep after a checkpoint');
+    const plan = halves(rmat);
+    const reference = runAlgorithm(rmat, 'pagerank', pagerankOptions).values;
+    const recoveries: Record<string, number>[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const clean = await system.executeDistributedAlgorithmOnPlan(rmat, plan, 'pagerank', { ...pagerankOptions, faultTolerance: { interval: 5 } });
+      const failed = await system.executeDistributedAlgorithmOnPlan(rmat, plan, 'pagerank', { ...pagerankOptions, faultTolerance: { interval: 5 }, faults: [{ worker: 1, superstep: 11, mode: 'throw' }] });
+      if (!bytesOf(failed.values).equals(bytesOf(reference))) throw new Error('recovered PageRank differs from the single-worker run');
+      const failure = failed.recovery!.failures[0]!;
+      const superstepMs = clean.stats.wallMs / clean.stats.supersteps;
+      recoveries.push({
+        recoveryMs: failed.stats.wallMs - clean.stats.wallMs,
+        restoreMs: failure.restoreMs,
+        detectionMs: failure.detectionMs ?? NaN,
+        replayedSupersteps: 11 - failure.restoredFrom,
+        superstepMs,
+      });
+    }
+    const recovery = Object.fromEntries(Object.keys(recoveries[0]!).map((key) => [key, median(recoveries.map((row) => row[key]!))]));
+    const bound = recovery.restoreMs! + 2 * recovery.superstepMs!;
+    body.recovery = { median: recovery, bound, rounds: recoveries };
+    headlines.push({ label: `recovery time, PageRank R-MAT ${scale} (restore ${recovery.restoreMs!.toFixed(1)} ms, superstep ${recovery.superstepMs!.toFixed(1)} ms, ${recovery.replayedSupersteps} replayed)`, value: recovery.recoveryMs!, unit: 'ms', goal: `≤ restore + 2 supersteps = ${bound.toFixed(1)} ms`, met: recovery.recoveryMs! <= bound });
+
+    // --- 3. hang detection ---
+    log(`Protect: hang detection with a ${HANG_TIMEOUT_MS} ms barrier timeout`);
+    const detections: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const hung = await system.executeDistributedAlgorithmOnPlan(rmat, plan, 'pagerank', { ...pagerankOptions, barrierTimeoutMs: HANG_TIMEOUT_MS, faultTolerance: { interval: 5 }, faults: [{ worker: 1, superstep: 3, mode: 'hang' }] });
+      if (!bytesOf(hung.values).equals(bytesOf(reference))) throw new Error('PageRank after a hang differs from the single-worker run');
+      detections.push(hung.recovery!.failures[0]!.detectionMs ?? NaN);
+    }
+    const detection = median(detections);
+    body.hang = { timeoutMs: HANG_TIMEOUT_MS, detectionMs: detection, rounds: detections };
+    headlines.push({ label: `hung worker detected after (barrier timeout ${HANG_TIMEOUT_MS} ms)`, value: detection, unit: 'ms', goal: `≤ ${2 * HANG_TIMEOUT_MS} ms`, met: detection <= 2 * HANG_TIMEOUT_MS });
+  } finally {
+    await system.close();
+    rmSync(directory, { recursive: true, force: true });
+  }
+  body.seconds = (performance.now() - started) / 1000;
+  body.headlines = headlines;
+  save('protect', options, body);
+  return { stage: 'protect', headlines };
+}
