@@ -43,6 +43,7 @@ export {
   DEFAULT_BARRIER_TIMEOUT_MS,
   type CoordinatorOptions,
   type DistributedRunOptions,
+  type InjectedFault,
   type DistributedResult,
   type DistributedStats,
   type WorkerPool,
@@ -101,6 +102,8 @@ export {
   type SkippedCheckpoint,
   type StoredCheckpoint,
 } from './protect/store.js';
+export { RunRecovery, planChecksum, type FaultToleranceOptions, type RecoveryReport } from './protect/recovery.js';
+export { FaultTolerantExecutor, type DistributedRunner } from './protect/executor.js';
 export { adjustCheckpointInterval, createIntervalState, youngInterval, dalyInterval, type IntervalEvent, type IntervalFormula, type IntervalOptions, type IntervalState } from './protect/interval.js';
 // --- generate ---
 export { generateRmat, MAX_INT_WEIGHT, type RmatOptions, type GeneratedWeights } from './generate/rmat.js';

@@ -26,6 +26,7 @@ import { ErrorCode, UnrecoverableFailure } from '../../src/errors.js';
 import type { InjectedFault } from '../../src/execute/distributed/coordinator.js';
 import { DirectoryCheckpointStore } from '../../src/protect/directory-store.js';
 import { MemoryCheckpointStore } from '../../src/protect/store.js';
+import { FaultTolerantExecutor } from '../../src/index.js';
 import { Random } from '../helpers/random.js';
 
 const system = new DistributedProcessingSystem({ minimumThreads: 4 });
@@ -150,6 +151,22 @@ describe('chaos: failed workers are replaced and the run returns the failure-fre
     // the pool is fine afterwards
     const again = await system.executeDistributedAlgorithmOnPlan(graph, plan, 'pagerank', { iterations: 20 });
     expect(bytesOf(again.values).equals(bytesOf(runAlgorithm(graph, 'pagerank', { iterations: 20 }).values))).toBe(true);
+  }, 60_000);
+});
+
+describe('FaultTolerantExecutor', () => {
+  it('applies its fault tolerance to every run: a failing run recovers into its store, with the single-worker bits', async () => {
+    const host = createHostSync({ initialBytes: 8 << 20 });
+    const graph = randomGraph(host, new Random(21), true);
+    const plan = buildPartitionPlan(graph, { k: 2, strategy: 'edge-cut', vertexOwner: Int32Array.from({ length: graph.n }, (_, v) => v % 2), arcOwner: null });
+    const store = new MemoryCheckpointStore();
+    const executor = new FaultTolerantExecutor(system, { store, interval: 2 });
+    for (const algorithm of ['sssp', 'wcc'] as const) {
+      const result = await executor.executeOnPlan(graph, plan, algorithm, { source: 0, faults: [{ worker: 1, superstep: 1, mode: 'exit' }] });
+      expect(bytesOf(result.values).equals(bytesOf(runAlgorithm(graph, algorithm, { source: 0 }).values)), algorithm).toBe(true);
+      expect(result.recovery!.failures.length, algorithm).toBe(1);
+    }
+    expect((await store.list()).length).toBeGreaterThan(0);
   }, 60_000);
 });
 
