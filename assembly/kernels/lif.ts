@@ -2,9 +2,9 @@
 //   (local) graph. Returns: the steps completed (it stops early when the next step's spikes might not fit
 //   in the spike buffer), or LIF_STATUS_OVERFLOW with the neuron and step written to the control block.
 // Method: each step updates neurons [0, updateCount) in id order (arrivals read from a delay ring buffer
-//   of i64 rows, DECAY rounded toward zero, counter-based noise), then pushes each spike along its CSR
-//   out-arcs into ring row (t + d) mod D. Requires: integer weights (unit or i32), delays in [1, D - 1],
-//   state zeroed. Cites: Davies et al., "Loihi: a neuromorphic manycore processor", IEEE Micro 38(1), 2018.
+//   of i64 rows, DECAY rounded toward zero, counter-based noise; neurons sharing one record four at a
+//   time in f64 lanes, exactly), then pushes each spike along its CSR out-arcs into ring row (t + d) mod D.
+//   Requires: integer weights (unit or i32), delays in [1, D - 1], state zeroed. Cites: Davies et al., "Loihi: a neuromorphic manycore processor", IEEE Micro 38(1), 2018.
 //
 // The control block and the state regions are drawn in src/memory/layout.ts (LIF section), with the
 // epoch protocol that lif_deliver, lif_ring_take and lif_ring_add serve on a partition's local graph.
@@ -212,8 +212,8 @@ const OVERFLOWED: u32 = 0xffffffff;
     if (amplitude != 0) {
       const neuron = mapped ? load<u32>(globalIds + (index << 2)) : i;
       const hash = mix64(stepKey + PHI_NEURON * <u64>neuron);
-      // A plain i64.rem_u: on the machine measured (AMD EPYC, V8 11.3) an exact Barrett reduction
-      // (four 32 × 32-bit products) and an f64-reciprocal reduction were both slower than the divide.
+      // A plain i64.rem_u in this loop: here (one neuron at a time, AMD EPYC, V8 11.3) an exact
+      // Barrett reduction and an f64-reciprocal one were both slower; updateLanes() avoids it.
       v += <i64>(hash % (2 * <u64>amplitude + 1)) - <i64>amplitude;
     }
     // Bounds (see layout.ts): |u|, |v| < 2^61 on entry and |arrivals| ≤ 2^62 keep these sums
@@ -281,9 +281,9 @@ const NOISE_FAST_LIMIT: u32 = (1 << 18) - 1;
  * noise ≤ NOISE_FAST_LIMIT (lif_run checks); the last count mod 4 neurons take the i64 loop.
  *
  * Why f64 is exact. When |u(t−1)|, |v(t−1)|, |a(t)| ≤ 2^40 (checked for each four: four with one
- * outside are put back and take the i64 loop), every value is an integer below 2^53 in magnitude: x · keep < 2^52
- * and the scaling by 2^−12 is exact, so trunc(x · keep/4096) is DECAY(x), rounded toward zero;
- * |u| < 2^41 and |v| < 2^40 + 2^32 + 2^31 + 2^41. No sum rounds, and nothing can reach 2^61, so the
+ * outside are put back and take the i64 loop), every value is an integer below 2^53 in magnitude:
+ * x · keep ≤ 2^52 and the scaling by 2^−12 is exact, so trunc(x · keep/4096) is DECAY(x), rounded
+ * toward zero; |u| ≤ 2^41 and |v| < 2^40 + 2^41 + 2^31 + 2^18. No sum rounds, and nothing can reach 2^61, so the
  * overflow check cannot fire and is left out. u and v are carried as MAGIC + x (exact: the binade
  * of MAGIC has unit spacing and holds every |x| < 2^51), which turns the conversions from and to
  * i64 into one integer add or subtract on the bits.
