@@ -4,7 +4,8 @@
 // Method: each step updates neurons [0, updateCount) in id order (arrivals read from a delay ring buffer
 //   of i64 rows, DECAY rounded toward zero, counter-based noise; neurons sharing one record four at a
 //   time in f64 lanes, exactly), then pushes each spike along its CSR out-arcs into ring row (t + d) mod D.
-//   Requires: integer weights (unit or i32), delays in [1, D - 1], state zeroed. Cites: Davies et al., "Loihi: a neuromorphic manycore processor", IEEE Micro 38(1), 2018.
+//   Requires: integer weights (unit or i32), delays in [1, D - 1], state zeroed.
+//   Cites: Davies et al., "Loihi: a neuromorphic manycore processor", IEEE Micro 38(1), 2018.
 //
 // The control block and the state regions are drawn in src/memory/layout.ts (LIF section), with the
 // epoch protocol that lif_deliver, lif_ring_take and lif_ring_add serve on a partition's local graph.
