@@ -1,6 +1,6 @@
 /**
  * The chaos matrix of issue 6: runs that lose workers -- 1 .. P−1 of them, at random supersteps, in
- * every way a thread can fail (throw, exit, trap, hang), while a checkpoint is being taken, right
+ * every way a thread can fail (throw, exit, trap, hang, terminated from outside), while a checkpoint is being taken, right
  * after a recovery, twice in a row -- recover and return the failure-free bits, every time, for
  * every algorithm. Real threads (piscina) over one shared memory; the single-worker drivers are
  * the reference. Also: checkpoints that are corrupt or of another plan are passed over (a run never
@@ -80,7 +80,7 @@ function randomGraph(host: ReturnType<typeof createHostSync>, random: Random, no
 }
 
 const ALGORITHMS: AlgorithmName[] = ['pagerank', 'bfs', 'sssp', 'wcc', 'lif'];
-const MODES: InjectedFault['mode'][] = ['throw', 'exit', 'trap', 'hang'];
+const MODES: InjectedFault['mode'][] = ['throw', 'exit', 'trap', 'hang', 'terminate'];
 
 describe('chaos: failed workers are replaced and the run returns the failure-free bits', () => {
   it('every algorithm, P = 2..4, 1..P-1 faults of every mode, some while checkpointing, after recoveries, twice in a row', async () => {

@@ -19,7 +19,7 @@ import { Router } from '../../exchange/router.js';
 import type { ExchangeLists, PlacedPartition } from '../../place/place.js';
 import type { GraphKernels } from '../kernels.js';
 import type { AlgorithmName } from '../types.js';
-import { CONTROL_FAULT, CONTROL_INTERVAL, controlWords, dueWord, faultTimeWord, INTERVAL_MEASURE } from './control.js';
+import { CONTROL_FAULT, CONTROL_INTERVAL, controlWords, dueWord, faultTimeWord, INTERVAL_MEASURE, terminateWord } from './control.js';
 import type { StateRegion } from './program.js';
 
 /** exactsum_bytes() (560) rounded up to a cache line. */
@@ -90,7 +90,7 @@ export interface PartitionSetup {
   /** the algorithm's settings (numbers and strings only) */
   settings: Record<string, number | string | boolean>;
   /** a failure to inject in this partition (coordinator.ts InjectedFault); `index` is its place in the run's list */
-  fault?: { superstep: number; mode: 'throw' | 'exit' | 'trap' | 'hang'; during?: 'superstep' | 'checkpoint'; index: number };
+  fault?: { superstep: number; mode: 'throw' | 'exit' | 'trap' | 'hang' | 'terminate'; during?: 'superstep' | 'checkpoint'; index: number };
   /** where to resume: a checkpoint's boundary (src/protect/recovery.ts restored the state regions) */
   resume?: PartitionResume;
   /** accounting modes and transport of the router (src/exchange/optimizer.ts); absent: plain mailboxes */
@@ -449,12 +449,13 @@ export class WorkerContext {
   private fire(fault: NonNullable<PartitionSetup['fault']>): void {
     Atomics.store(this.control, CONTROL_FAULT, fault.index + 1);
     Atomics.store(this.control, faultTimeWord(this.workers), Math.max(1, Math.round((performance.timeOrigin + performance.now() - this.postedAt) * 10)));
+    if (fault.mode === 'terminate') Atomics.store(this.control, terminateWord(this.workers), this.worker + 1);
     injectFault(fault.mode, this.kernels);
   }
 }
 
 /** Fail the way a real worker can: an exception, the thread exiting, a WebAssembly trap, a hang. */
-function injectFault(mode: 'throw' | 'exit' | 'trap' | 'hang', kernels: DistributedKernels): void {
+function injectFault(mode: 'throw' | 'exit' | 'trap' | 'hang' | 'terminate', kernels: DistributedKernels): void {
   switch (mode) {
     case 'throw':
       throw new Error('injected fault: throw');
@@ -466,8 +467,12 @@ function injectFault(mode: 'throw' | 'exit' | 'trap' | 'hang', kernels: Distribu
       kernels.exchange_gather64(0xffff_fff0, 0xffff_fff0, 1, 0);
       throw new Error('injected fault: trap did not trap');
     case 'hang':
+    case 'terminate':
+      // 'hang': a busy loop, as a runaway kernel would spin: only terminating the thread stops it;
+      // 'terminate': the same, but the coordinator is told to terminate the thread at once (an
+      // operator or an orchestrator killing it), rather than finding it hung
       for (;;) {
-        // a busy loop, as a runaway kernel would spin: only terminating the thread stops it
+        // spin
       }
   }
 }

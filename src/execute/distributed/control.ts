@@ -21,6 +21,7 @@
  *                              boundary s + 1 takes a checkpoint; every worker reads it there (four
  *                              slots: workers are never a whole superstep apart, barriers see to it)
  *   8 + 2P + 4   FAULT_AT      a worker injecting a fault       the coordinator: when it fired (0.1 ms after posting)
+ *   8 + 2P + 5   TERMINATE     a worker (the 'terminate' fault) the watchdog: terminate that thread from outside
  *
  * Order of operations in `arrive` (why it is race-free): the last arriver resets COUNT *before* it
  * bumps GENERATION, and nobody can leave the barrier before GENERATION moves, so no worker can arrive
@@ -49,6 +50,11 @@ export const CHECKPOINT_DUE_SLOTS = 4;
 
 /** Int32 words of a control block for `workers` workers. */
 export function controlWords(workers: number): number {
+  return CONTROL_ARRIVED + 2 * workers + CHECKPOINT_DUE_SLOTS + 2;
+}
+
+/** Word where a worker asks to be terminated from outside (the 'terminate' fault): its partition + 1. */
+export function terminateWord(workers: number): number {
   return CONTROL_ARRIVED + 2 * workers + CHECKPOINT_DUE_SLOTS + 1;
 }
 

@@ -28,7 +28,7 @@ import { pagerankSettings, sourceVertex } from '../options.js';
 import { runAlgorithm } from '../single.js';
 import { checkNonNegativeWeights, checkSsspDistances } from '../sssp.js';
 import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../types.js';
-import { abortRun, ABORT_FAILURE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_FAULT, CONTROL_GENERATION, CONTROL_INTERVAL, CONTROL_STARTED, controlWords, faultTimeWord, heartbeatWord, STARTUP_LIMIT_MS } from './control.js';
+import { abortRun, ABORT_FAILURE, ABORT_NONE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_FAULT, CONTROL_GENERATION, CONTROL_INTERVAL, CONTROL_STARTED, controlWords, faultTimeWord, heartbeatWord, STARTUP_LIMIT_MS, terminateWord } from './control.js';
 import { REDUCTION_SLOT_BYTES, type PartitionResume, type RunSetup, type StepRecord, type WorkerReport } from './context.js';
 import { collectLif, lifErrorInInputIds, lifSettings } from './lif.js';
 import { PROGRAMS } from './programs.js';
@@ -64,7 +64,7 @@ export interface CoordinatorOptions {
 export interface InjectedFault {
   worker: number;
   superstep: number;
-  mode: 'throw' | 'exit' | 'trap' | 'hang';
+  mode: 'throw' | 'exit' | 'trap' | 'hang' | 'terminate';
   /** 'superstep' (default): at the barrier; 'checkpoint': while taking the checkpoint of boundary `superstep` */
   during?: 'superstep' | 'checkpoint';
 }
@@ -420,7 +420,11 @@ export class DistributedAlgorithmCoordinator {
         },
       ),
     );
-    const watchdog = this.watch(memory, control, workers, threads, timeout, () => setups.find((_, t) => !settled[t])?.partitions[0]?.worker ?? -1, () => failed!());
+    const terminate = (worker: number): void => {
+      const thread = setups.findIndex((setup) => setup.partitions.some((partition) => partition.worker === worker));
+      if (thread >= 0 && !settled[thread]) controllers[thread]!.abort();
+    };
+    const watchdog = this.watch(memory, control, workers, threads, timeout, () => setups.find((_, t) => !settled[t])?.partitions[0]?.worker ?? -1, () => failed!(), terminate);
     const all = Promise.all(tasks).then((perThread) => perThread.flat().sort((x, y) => x.worker - y.worker));
     try {
       const first = await Promise.race([all, failure.then(() => null)]);
@@ -448,13 +452,21 @@ export class DistributedAlgorithmCoordinator {
    * The watchdog: when no worker's heartbeat (bumped at every barrier) moves for `timeout` ms, the run
    * is stuck (e.g. a single worker hangs, with no peer to time out on it): abort it.
    */
-  private watch(memory: WebAssembly.Memory, control: number, workers: number, threads: number, timeout: number, stuckWorker: () => number, onStuck: () => void): { stop(): void } {
+  private watch(memory: WebAssembly.Memory, control: number, workers: number, threads: number, timeout: number, stuckWorker: () => number, onStuck: () => void, terminate: (worker: number) => void): { stop(): void } {
     const words = new Int32Array(memory.buffer, control, controlWords(workers));
     const beats = (): number[] => Array.from({ length: workers }, (_, p) => Atomics.load(words, heartbeatWord(workers, p)));
     let last = beats();
     let lastMoved = performance.now();
     const posted = lastMoved;
     const timer = setInterval(() => {
+      // a worker to terminate from outside (the 'terminate' fault): at once, as an operator would
+      const doomed = Atomics.load(words, terminateWord(workers)) - 1;
+      if (doomed >= 0 && Atomics.load(words, CONTROL_ABORT) === ABORT_NONE) {
+        abortRun(memory, control, workers, ABORT_FAILURE, doomed);
+        terminate(doomed);
+        onStuck();
+        return;
+      }
       const now = beats();
       if (now.some((beat, p) => beat !== last[p])) {
         last = now;
@@ -467,7 +479,7 @@ export class DistributedAlgorithmCoordinator {
         abortRun(memory, control, workers, ABORT_TIMEOUT, stuckWorker());
         onStuck();
       }
-    }, Math.min(1000, Math.max(50, timeout / 4)));
+    }, Math.min(100, Math.max(20, timeout / 4)));
     return { stop: () => clearInterval(timer) };
   }
 }
@@ -496,6 +508,9 @@ function chooseFailure(reports: WorkerReport[], memory: WebAssembly.Memory, cont
   const real = reports.filter((report) => report.error && !report.error.message.startsWith('run aborted'));
   const own = real.find((report) => report.worker === failedWorker) ?? real[0];
   if (own?.error) return fromSerialized(own.error as SerializedError);
+  if (Atomics.load(words, terminateWord(workers)) === failedWorker + 1) {
+    return new WorkerLostError(ErrorCode.WORKER_LOST, `worker ${failedWorker} was terminated`, { worker: failedWorker, partition: failedWorker, cause: 'terminate' });
+  }
   return new WorkerLostError(ErrorCode.WORKER_LOST, `worker ${failedWorker} stopped making progress`, { worker: failedWorker, partition: failedWorker, cause: 'hang' });
 }
 
