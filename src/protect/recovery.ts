@@ -94,6 +94,8 @@ export class RunRecovery {
   private lastBoundary: { superstep: number; at: number } | null = null;
   /** told the interval whenever it changes (the coordinator writes the control block's word) */
   onInterval: ((supersteps: number) => void) | null = null;
+  /** told when a checkpoint could not be encoded or written after its retries: the run must stop */
+  onWriteError: ((error: unknown) => void) | null = null;
 
   constructor(
     private readonly host: WasmHost,
@@ -206,7 +208,7 @@ export class RunRecovery {
     try {
       saving = this.manager.save({ superstep: piece.superstep, partitions, settings: { holdSeconds } });
     } catch (error) {
-      this.writeError ??= error;
+      this.writeFailed(error);
       return;
     }
     const save = saving
@@ -215,11 +217,20 @@ export class RunRecovery {
         this.onInterval?.(this.intervalWord);
         this.report.intervalSupersteps = this.manager.intervalSupersteps;
       })
-      .catch((error: unknown) => {
-        this.writeError ??= error;
-      });
+      .catch((error: unknown) => this.writeFailed(error));
     this.saves.add(save);
     void save.finally(() => this.saves.delete(save));
+  }
+
+  /** The first checkpoint write that failed for good in this run, if any (kept until `settle` throws it). */
+  get failedWrite(): unknown {
+    return this.writeError;
+  }
+
+  private writeFailed(error: unknown): void {
+    if (this.writeError) return;
+    this.writeError = error;
+    this.onWriteError?.(error);
   }
 
   /**

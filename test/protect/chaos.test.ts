@@ -22,10 +22,10 @@ import {
   type AlgorithmResult,
   type NeuromorphicGraph,
 } from '../../src/index.js';
-import { ErrorCode, UnrecoverableFailure } from '../../src/errors.js';
+import { ErrorCode, ResourceError, UnrecoverableFailure } from '../../src/errors.js';
 import type { InjectedFault } from '../../src/execute/distributed/coordinator.js';
 import { DirectoryCheckpointStore } from '../../src/protect/directory-store.js';
-import { MemoryCheckpointStore } from '../../src/protect/store.js';
+import { MemoryCheckpointStore, type CheckpointStore } from '../../src/protect/store.js';
 import { FaultTolerantExecutor } from '../../src/index.js';
 import { Random } from '../helpers/random.js';
 
@@ -167,6 +167,39 @@ describe('FaultTolerantExecutor', () => {
       expect(result.recovery!.failures.length, algorithm).toBe(1);
     }
     expect((await store.list()).length).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('a checkpoint that cannot be stored', () => {
+  it('ends the run with the store\'s error, promptly, never a silent continue', async () => {
+    const host = createHostSync({ initialBytes: 8 << 20 });
+    const graph = randomGraph(host, new Random(31), false);
+    const plan = buildPartitionPlan(graph, { k: 2, strategy: 'edge-cut', vertexOwner: Int32Array.from({ length: graph.n }, (_, v) => v % 2), arcOwner: null });
+    let writes = 0;
+    const full: CheckpointStore = {
+      location: 'a full disk',
+      keep: 2,
+      holdsWrittenBytes: false,
+      write: async () => {
+        writes++;
+        throw new ResourceError(ErrorCode.CHECKPOINT_IO, 'no space left on device', { location: 'a full disk' });
+      },
+      latest: async () => ({ checkpoint: null, location: null, skipped: [] }),
+      list: async () => [],
+    };
+    const steps = 20_000;
+    const started = performance.now();
+    const outcome = await system.executeDistributedAlgorithmOnPlan(graph, plan, 'lif', { steps, seed: 1, faultTolerance: { store: full, interval: 3, writeRetries: 2 } }).catch((error: unknown) => error);
+    expect(outcome).toBeInstanceOf(ResourceError);
+    expect((outcome as ResourceError).code).toBe(ErrorCode.CHECKPOINT_IO);
+    // each checkpoint tried three times (a write and its two retries); the run stopped at the first
+    // that failed for good: a few checkpoints were in flight then, not the thousands a run that went
+    // on would have tried (steps / 3)
+    expect(writes % 3).toBe(0);
+    expect(writes).toBeLessThan(30);
+    const uninterrupted = await system.executeDistributedAlgorithmOnPlan(graph, plan, 'lif', { steps, seed: 1 });
+    expect(performance.now() - started).toBeLessThan(60_000);
+    expect(uninterrupted.stats.supersteps).toBeGreaterThan(0);
   }, 60_000);
 });
 

@@ -28,7 +28,7 @@ import { pagerankSettings, sourceVertex } from '../options.js';
 import { runAlgorithm } from '../single.js';
 import { checkNonNegativeWeights, checkSsspDistances } from '../sssp.js';
 import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../types.js';
-import { abortRun, ABORT_FAILURE, ABORT_NONE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_FAULT, CONTROL_GENERATION, CONTROL_INTERVAL, CONTROL_STARTED, controlWords, faultTimeWord, heartbeatWord, STARTUP_LIMIT_MS, terminateWord } from './control.js';
+import { abortRun, ABORT_CANCELLED, ABORT_FAILURE, ABORT_NONE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_FAULT, CONTROL_GENERATION, CONTROL_INTERVAL, CONTROL_STARTED, controlWords, faultTimeWord, heartbeatWord, STARTUP_LIMIT_MS, terminateWord } from './control.js';
 import { REDUCTION_SLOT_BYTES, type PartitionResume, type RunSetup, type StepRecord, type WorkerReport } from './context.js';
 import { collectLif, lifErrorInInputIds, lifSettings } from './lif.js';
 import { PROGRAMS } from './programs.js';
@@ -248,7 +248,11 @@ export class DistributedAlgorithmCoordinator {
         if (found) resume = found.resume;
       }
       const controlView = host.view(Int32Array, control, controlWords(workers));
-      if (recovery) recovery.onInterval = (supersteps) => Atomics.store(controlView, CONTROL_INTERVAL, supersteps);
+      if (recovery) {
+        recovery.onInterval = (supersteps) => Atomics.store(controlView, CONTROL_INTERVAL, supersteps);
+        // a checkpoint that cannot be stored ends the run at once (never a silent continue)
+        recovery.onWriteError = () => abortRun(host.memory, control, workers, ABORT_CANCELLED);
+      }
       const started = performance.now();
       let reports: WorkerReport[];
       for (let attempt = 0; ; attempt++) {
@@ -293,6 +297,9 @@ export class DistributedAlgorithmCoordinator {
           }
           break;
         } catch (error) {
+          if (recovery?.failedWrite) {
+            await recovery.settle();
+          }
           const firedFault = Atomics.load(controlView, CONTROL_FAULT) - 1;
           if (firedFault >= 0) fired.add(firedFault);
           const firedAt = Atomics.load(controlView, faultTimeWord(workers));
