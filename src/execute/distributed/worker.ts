@@ -54,7 +54,6 @@ export function runPartitions(setup: RunSetup): WorkerReport[] {
     for (;;) {
       const generation = barrier.generation();
       let yielded = 0;
-      let started = 0;
       for (current = 0; current < runs.length; current++) {
         const context = contexts[current]!;
         context.resume();
@@ -64,7 +63,7 @@ export function runPartitions(setup: RunSetup): WorkerReport[] {
           results[current] = step.value;
           continue;
         }
-        if (yielded++ === 0) started = performance.now();
+        yielded++;
         barrier.mark(context.worker, generation);
       }
       if (yielded === 0) break;
@@ -73,7 +72,9 @@ export function runPartitions(setup: RunSetup): WorkerReport[] {
         throw new NeuromeshError(ErrorCode.INTERNAL, `the partitions of one thread finished in different supersteps (${runs.length - yielded} of ${runs.length} done)`, {});
       }
       current = 0;
-      barrier.wait(generation, contexts[0]!.superstep, started);
+      // the wait starts when the thread's last partition has arrived (earlier ones wait while it runs,
+      // but that time is the later ones' compute, counted there)
+      barrier.wait(generation, contexts[0]!.superstep);
       const waited = barrier.takeWait();
       for (const context of contexts) context.addWait(waited);
     }
