@@ -237,11 +237,18 @@ export class Router {
 
   private buffer(from: number, to: number, exchange: number): MailboxBuffer {
     const index = from * this.directory.workers + to;
+    // made once per mailbox and parity: a spiking network takes them every 0.1 ms step
+    const key = 2 * index + (exchange & 1);
+    const cached = this.buffers.get(key);
+    if (cached) return cached;
     const start = this.directory.base[index]!;
     if (start < 0) throw new Error(`no mailbox from partition ${from} to ${to}`);
     const header = start + (exchange & 1) * this.directory.stride[index]!;
-    return { header, positions: header + MAILBOX_POSITIONS, payload: header + this.directory.payloadOffset[index]!, capacity: this.directory.capacity[index]! };
+    const box: MailboxBuffer = Object.freeze({ header, positions: header + MAILBOX_POSITIONS, payload: header + this.directory.payloadOffset[index]!, capacity: this.directory.capacity[index]! });
+    this.buffers.set(key, box);
+    return box;
   }
+  private readonly buffers = new Map<number, MailboxBuffer>();
 
   /** The buffer this worker packs for partition `to` in exchange number `exchange`. */
   outbox(to: number, exchange: number): MailboxBuffer {

@@ -386,10 +386,11 @@ export class WorkerContext {
 
   /**
    * Close the current superstep's record. A program that can resume from checkpoints passes its
-   * loop state for the next superstep (`cursor`, small numbers): a checkpoint taken at this boundary
-   * holds it, and `resumed.cursor` gives it back.
+   * loop state for the next superstep (`cursor`, small numbers, or a function that makes them only
+   * when a checkpoint is taken: short supersteps need not allocate): a checkpoint taken at this
+   * boundary holds it, and `resumed.cursor` gives it back.
    */
-  endStep(cursor?: number[]): void {
+  endStep(cursor?: number[] | (() => number[])): void {
     const now = performance.now();
     const waitMs = this.waited;
     this.waited = 0;
@@ -409,12 +410,12 @@ export class WorkerContext {
    * then (worker 0) decide whether s + 1 is. Every worker reads the same DUE word for s, written by
    * worker 0 at boundary s − 1, before a barrier every worker has passed since (control.ts).
    */
-  private checkpointBoundary(cursor: number[]): void {
+  private checkpointBoundary(cursor: number[] | (() => number[])): void {
     const s = this.superstep;
     const words = this.control;
     if (Atomics.load(words, dueWord(this.workers, s)) === s) {
       if (this.fault && this.fault.superstep === s && this.fault.during === 'checkpoint') this.fire(this.fault);
-      this.takeCheckpoint(s, cursor);
+      this.takeCheckpoint(s, typeof cursor === 'function' ? cursor() : cursor);
       this.lastCheckpoint = s;
     }
     if (this.worker === 0) {

@@ -161,6 +161,8 @@ export const lifProgram: Program = {
     const boxes = sendPeers.map((peer) => context.outbox(peer));
 
     let t = resumed ? resumed.cursor[0]! : 1;
+    // the loop state a checkpoint takes, made only when one is taken (epochs can be one step long)
+    const cursor = (): number[] => [t, Number(events64[LIF_SYNAPTIC_EVENTS / 8]!)];
     while (t <= steps) {
       const length = Math.min(epoch, steps - t + 1);
       context.phase(0);
@@ -224,7 +226,7 @@ export const lifProgram: Program = {
         }
       }
       t = next;
-      context.endStep([t, Number(events64[LIF_SYNAPTIC_EVENTS / 8]!)]);
+      context.endStep(cursor);
     }
     const events = Number(events64[LIF_SYNAPTIC_EVENTS / 8]!);
     context.extras.raster = Uint32Array.from(raster);
