@@ -33,7 +33,6 @@ import { crc32 } from '../input/crc32.js';
 import type { WasmHost } from '../memory/host.js';
 import type { PartitionResume, CheckpointPiece } from '../execute/distributed/context.js';
 import type { StateRegion } from '../execute/distributed/program.js';
-import { INTERVAL_MEASURE } from '../execute/distributed/control.js';
 import type { DecodedCheckpoint, PartitionSnapshot, RegionData, RegionElementType } from './checkpoint.js';
 import type { IntervalOptions } from './interval.js';
 import { CheckpointManager, MemoryCheckpointStore, type CheckpointStore, type SavedCheckpoint, type SkippedCheckpoint } from './store.js';
@@ -70,6 +69,14 @@ export interface RecoveryReport {
   intervalSupersteps: number;
 }
 
+/**
+ * Speeds the estimated checkpoint cost assumes (measured on the development machine: copying and
+ * encoding with CRC-32 ~1 GB/s; a directory store's write with fsync ~200 MB/s); only the first
+ * interval depends on them.
+ */
+const ENCODE_BYTES_PER_SECOND = 1e9;
+const WRITE_BYTES_PER_SECOND = 2e8;
+
 /** The name of the region that holds a partition's cursor (superstep, exchange, program words). */
 const CURSOR = 'cursor';
 const REDUCTIONS = 'reductions';
@@ -90,8 +97,8 @@ export class RunRecovery {
   private ports: MessagePort[] = [];
   /** pieces received in this attempt (the coordinator waits for every posted one) */
   private received = 0;
-  /** the last complete checkpoint's boundary and time, for the measured superstep time */
-  private lastBoundary: { superstep: number; at: number } | null = null;
+  /** the last progress seen (worker 0's superstep and when), for the measured superstep time */
+  private progress: { superstep: number; at: number } | null = null;
   /** told the interval whenever it changes (the coordinator writes the control block's word) */
   onInterval: ((supersteps: number) => void) | null = null;
   /** told when a checkpoint could not be encoded or written after its retries: the run must stop */
@@ -122,22 +129,43 @@ export class RunRecovery {
     this.report = { checkpoints: [], failures: [], resumedFrom: null, skipped: [], intervalSupersteps: this.manager.intervalSupersteps };
     // the state as placed: a failure before the first checkpoint restarts from it
     this.initial = state.map((regions) => regions.map((region) => this.bytes(region).slice()));
+    // the automatic interval starts from an estimated cost: the state's bytes at the measured
+    // speeds of a copy, an encoding with its CRC, and (for a store that writes a copy: a disk) a
+    // write; the first checkpoint's measured cost replaces it
+    const stateBytes = this.initial.reduce((sum, regions) => sum + regions.reduce((total, bytes) => total + bytes.length, 0), 0);
+    const store = this.manager.store;
+    this.manager.estimateCheckpoint(stateBytes / ENCODE_BYTES_PER_SECOND + (store.holdsWrittenBytes ? 0 : stateBytes / WRITE_BYTES_PER_SECOND));
   }
 
   /**
-   * The control block's INTERVAL word now: supersteps between checkpoints, or INTERVAL_MEASURE
-   * while the automatic interval has no measured cost yet (one checkpoint measures it; more before
-   * it is stored would run at the initial interval of 1 superstep, which a slow disk cannot follow).
+   * The control block's INTERVAL word now: supersteps between checkpoints; 0 (none yet) while the
+   * automatic interval does not know how long a superstep takes.
    */
   get intervalWord(): number {
-    return this.automatic && this.manager.intervalState.checkpointSeconds === null ? INTERVAL_MEASURE : this.manager.intervalSupersteps;
+    return this.automatic && this.manager.intervalState.superstepSeconds === null ? 0 : this.manager.intervalSupersteps;
+  }
+
+  /**
+   * Worker 0 reached superstep `superstep` (the coordinator polls the control block): measures the
+   * superstep time for the automatic interval, and tells the new interval.
+   */
+  observeProgress(superstep: number): void {
+    const now = performance.now();
+    if (!this.progress || superstep < this.progress.superstep) {
+      this.progress = { superstep, at: now };
+      return;
+    }
+    if (superstep === this.progress.superstep) return;
+    this.manager.recordSuperstep((now - this.progress.at) / 1000 / (superstep - this.progress.superstep));
+    this.progress = { superstep, at: now };
+    if (this.automatic) this.onInterval?.(this.intervalWord);
   }
 
   /** One port per thread for its workers' pieces (transferred with the thread's task). */
   openPorts(threads: number): MessagePort[] {
     this.closePorts();
     this.received = 0;
-    this.lastBoundary = null;
+    this.progress = null;
     // pieces of a failed attempt's unfinished boundary: the new attempt takes that boundary again
     this.pieces.clear();
     const remote: MessagePort[] = [];
@@ -199,11 +227,7 @@ export class RunRecovery {
       ],
     }));
     const holdSeconds = Math.max(...list.map((part) => part.seconds));
-    const now = performance.now();
-    if (this.lastBoundary && piece.superstep > this.lastBoundary.superstep) {
-      this.manager.recordSuperstep((now - this.lastBoundary.at) / 1000 / (piece.superstep - this.lastBoundary.superstep));
-    }
-    this.lastBoundary = { superstep: piece.superstep, at: now };
+
     let saving: Promise<SavedCheckpoint>;
     try {
       saving = this.manager.save({ superstep: piece.superstep, partitions, settings: { holdSeconds } });

@@ -232,6 +232,15 @@ export class CheckpointManager {
     this.#interval = adjustCheckpointInterval(this.#interval, { kind: 'superstep', seconds });
   }
 
+  /**
+   * A checkpoint's cost estimated before any was taken (e.g. from its size): the automatic interval
+   * needs one, and taking a checkpoint just to measure it would cost a short run more than it saves.
+   * The first real checkpoint's measured cost replaces it in the moving average.
+   */
+  estimateCheckpoint(seconds: number): void {
+    if (this.#interval.checkpointSeconds === null) this.#interval = adjustCheckpointInterval(this.#interval, { kind: 'checkpoint', seconds });
+  }
+
   recordFailure(): void {
     this.#interval = adjustCheckpointInterval(this.#interval, { kind: 'failure' });
   }

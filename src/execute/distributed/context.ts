@@ -19,7 +19,7 @@ import { Router } from '../../exchange/router.js';
 import type { ExchangeLists, PlacedPartition } from '../../place/place.js';
 import type { GraphKernels } from '../kernels.js';
 import type { AlgorithmName } from '../types.js';
-import { CONTROL_FAULT, CONTROL_INTERVAL, controlWords, dueWord, faultTimeWord, INTERVAL_MEASURE, terminateWord } from './control.js';
+import { CONTROL_FAULT, CONTROL_INTERVAL, CONTROL_SUPERSTEP, controlWords, dueWord, faultTimeWord, terminateWord } from './control.js';
 import type { StateRegion } from './program.js';
 
 /** exactsum_bytes() (560) rounded up to a cache line. */
@@ -212,8 +212,6 @@ export class WorkerContext {
   private readonly stateRegions: (() => StateRegion[]) | undefined;
   /** the boundary of the last checkpoint (worker 0 decides the next one from it) */
   private lastCheckpoint = 0;
-  /** worker 0 has scheduled the checkpoint that measures the cost (INTERVAL_MEASURE) */
-  private measuring = false;
   /** checkpoint pieces posted */
   checkpointsPosted = 0;
   /** barrier wait of the thread, added by its driver (worker.ts), since the last `endStep` */
@@ -402,6 +400,8 @@ export class WorkerContext {
     this.computed = 0;
     this.runStarted = now;
     this.superstep++;
+    // progress, for the coordinator (the automatic checkpoint interval measures supersteps with it)
+    if (this.worker === 0) Atomics.store(this.control, CONTROL_SUPERSTEP, this.superstep);
     if (cursor && this.port && this.stateRegions) this.checkpointBoundary(cursor);
   }
 
@@ -420,11 +420,7 @@ export class WorkerContext {
     }
     if (this.worker === 0) {
       const interval = Atomics.load(words, CONTROL_INTERVAL);
-      // INTERVAL_MEASURE: one checkpoint at the next boundary, then none until the coordinator has
-      // measured its cost and set the interval (control.ts)
-      const due = interval === INTERVAL_MEASURE ? !this.measuring : interval > 0 && s + 1 - this.lastCheckpoint >= interval;
-      if (interval === INTERVAL_MEASURE) this.measuring = true;
-      if (due) Atomics.store(words, dueWord(this.workers, s + 1), s + 1);
+      if (interval > 0 && s + 1 - this.lastCheckpoint >= interval) Atomics.store(words, dueWord(this.workers, s + 1), s + 1);
     }
   }
 

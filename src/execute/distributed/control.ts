@@ -10,9 +10,8 @@
  *   1            GENERATION    the last arriver (+1, notify)    waiters (Atomics.wait on it)
  *   2            ABORT         the coordinator or any worker    waiters, between wait slices
  *   3            FAILED        first worker to fail (p + 1)     the coordinator's diagnosis
- *   4            SUPERSTEP     worker 0 (progress)              the coordinator (progress, errors)
- *   5            INTERVAL      the coordinator (checkpoints)    worker 0: supersteps between checkpoints (0: none;
- *                                                                INTERVAL_MEASURE: one now, then wait for a number)
+ *   4            SUPERSTEP     worker 0 (supersteps done)       the coordinator (progress: the checkpoint interval)
+ *   5            INTERVAL      the coordinator (checkpoints)    worker 0: supersteps between checkpoints (0: none)
  *   6            FAULT         a worker injecting a fault       the coordinator: index + 1 of the fault that fired
  *   7            STARTED       each thread, once ready          waiters and the watchdog: timeouts run from here
  *   8 + p        ARRIVED[p]    worker p: its last generation+1  a waiter that times out: who is missing
@@ -36,8 +35,6 @@ export const CONTROL_FAILED = 3;
 export const CONTROL_SUPERSTEP = 4;
 export const CONTROL_INTERVAL = 5;
 export const CONTROL_FAULT = 6;
-/** INTERVAL before the checkpoint cost is known: take one checkpoint, then none until it is measured. */
-export const INTERVAL_MEASURE = -1;
 export const CONTROL_STARTED = 7;
 /**
  * How long threads may take to start (a replacement thread compiles the kernels, and under tsx

@@ -28,7 +28,7 @@ import { pagerankSettings, sourceVertex } from '../options.js';
 import { runAlgorithm } from '../single.js';
 import { checkNonNegativeWeights, checkSsspDistances } from '../sssp.js';
 import { ALGORITHMS, type AlgorithmName, type AlgorithmOptions, type AlgorithmResult } from '../types.js';
-import { abortRun, ABORT_CANCELLED, ABORT_FAILURE, ABORT_NONE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_FAULT, CONTROL_GENERATION, CONTROL_INTERVAL, CONTROL_STARTED, controlWords, faultTimeWord, heartbeatWord, STARTUP_LIMIT_MS, terminateWord } from './control.js';
+import { abortRun, ABORT_CANCELLED, ABORT_FAILURE, ABORT_NONE, ABORT_TIMEOUT, CONTROL_ABORT, CONTROL_ARRIVED, CONTROL_FAILED, CONTROL_FAULT, CONTROL_GENERATION, CONTROL_INTERVAL, CONTROL_STARTED, CONTROL_SUPERSTEP, controlWords, faultTimeWord, heartbeatWord, STARTUP_LIMIT_MS, terminateWord } from './control.js';
 import { REDUCTION_SLOT_BYTES, type PartitionResume, type RunSetup, type StepRecord, type WorkerReport } from './context.js';
 import { collectLif, lifErrorInInputIds, lifSettings } from './lif.js';
 import { PROGRAMS } from './programs.js';
@@ -290,7 +290,7 @@ export class DistributedAlgorithmCoordinator {
           });
         });
         try {
-          reports = await this.runTasks(setups, host.memory, control, timeout);
+          reports = await this.runTasks(setups, host.memory, control, timeout, recovery ? (superstep) => recovery.observeProgress(superstep) : undefined);
           if (recovery) {
             await recovery.drain(reports.reduce((sum, report) => sum + (report.checkpoints ?? 0), 0));
             await recovery.settle();
@@ -390,7 +390,7 @@ export class DistributedAlgorithmCoordinator {
    * Post every thread's task and wait for all, with the failure rules of the module comment.
    * Returns one report per partition in partition order, or throws the failure that ended the run.
    */
-  private async runTasks(setups: RunSetup[], memory: WebAssembly.Memory, control: number, timeout: number): Promise<WorkerReport[]> {
+  private async runTasks(setups: RunSetup[], memory: WebAssembly.Memory, control: number, timeout: number, onProgress?: (superstep: number) => void): Promise<WorkerReport[]> {
     const threads = setups.length;
     const workers = setups[0]!.workers;
     const pool = this.poolFor(threads);
@@ -431,7 +431,7 @@ export class DistributedAlgorithmCoordinator {
       const thread = setups.findIndex((setup) => setup.partitions.some((partition) => partition.worker === worker));
       if (thread >= 0 && !settled[thread]) controllers[thread]!.abort();
     };
-    const watchdog = this.watch(memory, control, workers, threads, timeout, () => setups.find((_, t) => !settled[t])?.partitions[0]?.worker ?? -1, () => failed!(), terminate);
+    const watchdog = this.watch(memory, control, workers, threads, timeout, () => setups.find((_, t) => !settled[t])?.partitions[0]?.worker ?? -1, () => failed!(), terminate, onProgress);
     const all = Promise.all(tasks).then((perThread) => perThread.flat().sort((x, y) => x.worker - y.worker));
     try {
       const first = await Promise.race([all, failure.then(() => null)]);
@@ -459,7 +459,7 @@ export class DistributedAlgorithmCoordinator {
    * The watchdog: when no worker's heartbeat (bumped at every barrier) moves for `timeout` ms, the run
    * is stuck (e.g. a single worker hangs, with no peer to time out on it): abort it.
    */
-  private watch(memory: WebAssembly.Memory, control: number, workers: number, threads: number, timeout: number, stuckWorker: () => number, onStuck: () => void, terminate: (worker: number) => void): { stop(): void } {
+  private watch(memory: WebAssembly.Memory, control: number, workers: number, threads: number, timeout: number, stuckWorker: () => number, onStuck: () => void, terminate: (worker: number) => void, onProgress?: (superstep: number) => void): { stop(): void } {
     const words = new Int32Array(memory.buffer, control, controlWords(workers));
     const beats = (): number[] => Array.from({ length: workers }, (_, p) => Atomics.load(words, heartbeatWord(workers, p)));
     let last = beats();
@@ -474,6 +474,7 @@ export class DistributedAlgorithmCoordinator {
         onStuck();
         return;
       }
+      onProgress?.(Atomics.load(words, CONTROL_SUPERSTEP));
       const now = beats();
       if (now.some((beat, p) => beat !== last[p])) {
         last = now;
