@@ -58,9 +58,12 @@ export interface RecoveryReport {
   checkpoints: { superstep: number; bytes: number; holdSeconds: number; encodeSeconds: number; writeSeconds: number; location: string }[];
   /**
    * detectionMs: from an injected fault firing to the coordinator knowing of the failure (null for
-   * a failure nobody injected); restoreMs: putting the checkpoint back; restoredFrom: its boundary
+   * a failure nobody injected); restoreMs: putting the checkpoint back; restoredFrom: its boundary;
+   * downMs: from the fault firing (or the failure's notice) until the resumed attempt's tasks were
+   * posted (detection, teardown, restore, replacement); firedAt: when the injected fault fired
+   * (performance.timeOrigin + now, ms), null otherwise
    */
-  failures: { superstep: number; worker: number; code: string; message: string; restoredFrom: number; restoreMs: number; detectionMs: number | null }[];
+  failures: { superstep: number; worker: number; code: string; message: string; restoredFrom: number; restoreMs: number; detectionMs: number | null; downMs: number | null; firedAt: number | null }[];
   /** the checkpoint a `resume` started from, or null */
   resumedFrom: number | null;
   /** checkpoints passed over as corrupt or of another run, when restoring */

@@ -261,6 +261,9 @@ export class DistributedAlgorithmCoordinator {
         const ports = recovery?.openPorts(threads);
         // partitions dealt round-robin: the plan balanced them, so any even deal balances the threads
         const postedAt = performance.timeOrigin + performance.now();
+        // the failure recovered from last: the run was down from its fault (or notice) until now
+        const previous = recovery?.report.failures.at(-1);
+        if (previous && previous.downMs === null) previous.downMs = postedAt - (previous.firedAt ?? this.failureNoticedAt);
         const setups: RunSetup[] = Array.from({ length: threads }, (_, t) => ({
           postedAt,
           hostKey: hostKeyOf(host),
@@ -310,7 +313,8 @@ export class DistributedAlgorithmCoordinator {
           const restored = await recovery.restore();
           resume = restored.resume;
           const details = error.details as { worker?: number; superstep?: number };
-          recovery.report.failures.push({ superstep: details.superstep ?? -1, worker: details.worker ?? -1, code: error.code, message: error.message, restoredFrom: restored.superstep, restoreMs: performance.now() - restoreStarted, detectionMs });
+          const firedAtAbsolute = firedFault >= 0 && firedAt > 0 ? postedAt + firedAt / 10 : null;
+          recovery.report.failures.push({ superstep: details.superstep ?? -1, worker: details.worker ?? -1, code: error.code, message: error.message, restoredFrom: restored.superstep, restoreMs: performance.now() - restoreStarted, detectionMs, downMs: null, firedAt: firedAtAbsolute });
         } finally {
           recovery?.closePorts();
         }
