@@ -12,8 +12,9 @@
  *     (schemas/checkpoint.fbs, CRC-checked) and writes it to its store. A boundary some worker did
  *     not reach (it failed first) never becomes a checkpoint.
  * Nothing is in flight in a mailbox at a boundary: every program reads what it received before it
- * closes its superstep (test/protect/chaos.test.ts fails a run at every boundary to hold them to
- * it); reductions written before a boundary and read after it are in the reduction slots.
+ * closes its superstep (test/protect/chaos.test.ts fails each algorithm at every superstep with a
+ * checkpoint at every boundary to hold them to it); reductions written before a boundary and read
+ * after it are in the reduction slots.
  *
  * The RedundancyManager's copy: the coordinator keeps the latest checkpoint in its own memory
  * (MemoryCheckpointStore), apart from the workers that own the partitions; with a directory
@@ -266,6 +267,8 @@ export class RunRecovery {
    * caller resets the control block.
    */
   async restore(): Promise<{ superstep: number; resume: (PartitionResume | null)[] }> {
+    // pieces the workers posted before the failure may still wait in the ports: let them arrive
+    await new Promise((resolve) => setTimeout(resolve, 0));
     await this.settle().catch(() => undefined);
     const found = await this.manager.restore();
     this.report.skipped.push(...found.skipped);

@@ -139,6 +139,27 @@ describe('chaos: failed workers are replaced and the run returns the failure-fre
     expect(recovered).toBeGreaterThan(20);
   }, 240_000);
 
+  it('a failure at every superstep, recovered from the checkpoint of every boundary: nothing is in flight at a boundary', async () => {
+    const host = createHostSync({ initialBytes: 16 << 20 });
+    const random = new Random(77);
+    for (const algorithm of ALGORITHMS) {
+      const mark = host.arena.mark();
+      const graph = randomGraph(host, random, algorithm === 'sssp');
+      const options = { source: 0, steps: 24, seed: 3, recordSpikes: true, iterations: 12 };
+      const single = runAlgorithm(graph, algorithm, options);
+      const plan = buildPartitionPlan(graph, { k: 3, strategy: 'vertex-cut', vertexOwner: Int32Array.from({ length: graph.n }, () => random.int(0, 2)), arcOwner: Int32Array.from({ length: graph.m }, () => random.int(0, 2)) });
+      const baseline = await system.executeDistributedAlgorithmOnPlan(graph, plan, algorithm, options);
+      for (let superstep = 1; superstep < baseline.stats.supersteps; superstep++) {
+        const result = await system.executeDistributedAlgorithmOnPlan(graph, plan, algorithm, { ...options, faults: [{ worker: superstep % 3, superstep, mode: 'throw' }], faultTolerance: { interval: 1 } });
+        const label = `${algorithm}, failure at superstep ${superstep}`;
+        await expectSameBits(graph, algorithm, single, result, options.steps, label, baseline);
+        // one failure, restored from a boundary at or before it (the latest whose pieces had all arrived)
+        expect(result.recovery!.failures.map((failure) => failure.restoredFrom <= superstep), label).toEqual([true]);
+      }
+      host.arena.release(mark);
+    }
+  }, 120_000);
+
   it('a run that fails more often than it may recover ends with UnrecoverableFailure naming the failures', async () => {
     const host = createHostSync({ initialBytes: 8 << 20 });
     const graph = randomGraph(host, new Random(5), false);

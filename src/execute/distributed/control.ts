@@ -151,6 +151,10 @@ export class Barrier {
    */
   wait(generation: number, superstep: number, started = performance.now()): void {
     const words = this.words;
+    // the coordinator may stop a healthy run (a checkpoint it cannot store, a thread it terminates):
+    // looked at once a barrier, so a run whose barriers never have to wait stops too
+    const abort = Atomics.load(words, CONTROL_ABORT);
+    if (abort !== ABORT_NONE) throw new RunAborted(abort);
     if (Atomics.load(words, CONTROL_GENERATION) !== generation) {
       this.waited += performance.now() - started;
       return;
