@@ -10,6 +10,7 @@
  * simulated hosts; stats.communication). `--checkpoint-dir`, `--checkpoint-interval`, `--resume` and
  * `--chaos` turn fault tolerance on (src/protect/recovery.ts; stats.recovery).
  */
+import { existsSync, statSync } from 'node:fs';
 import { OptionsError } from '../errors.js';
 import { runAlgorithm } from '../execute/single.js';
 import { MAX_WORKERS, type DistributedResult, type DistributedRunOptions, type InjectedFault } from '../execute/distributed/coordinator.js';
@@ -144,7 +145,11 @@ function protectionOf(flags: RunFlags, workers: number): Pick<DistributedRunOpti
   if (directory === undefined && flags.checkpointInterval === undefined && faults.length === 0) return {};
   const faultTolerance: FaultToleranceOptions = { interval, maxRecoveries: Math.max(3, faults.length) };
   if (directory !== undefined) faultTolerance.store = new DirectoryCheckpointStore(directory);
-  if (flags.resume !== undefined) faultTolerance.resume = true;
+  if (flags.resume !== undefined) {
+    // a mistyped directory would silently start the run over: refuse it
+    if (!existsSync(flags.resume) || !statSync(flags.resume).isDirectory()) throw new OptionsError('--resume', 'must name an existing checkpoint directory', flags.resume);
+    faultTolerance.resume = true;
+  }
   return { faultTolerance, ...(faults.length > 0 ? { faults } : {}) };
 }
 
@@ -218,6 +223,12 @@ export async function runCommand(host: WasmHost, graphPath: string, flags: RunFl
     });
   }
   if (flags.spikes !== undefined) writeSpikes(flags.spikes, graph, result);
+  const recovery = (result as Partial<DistributedResult>).recovery;
+  if (flags.resume !== undefined && recovery) {
+    // say where the run started: stdout stays the results'
+    const skipped = recovery.skipped.length > 0 ? ` (passed over ${recovery.skipped.map((skip) => `${skip.superstep}: ${skip.code}`).join(', ')})` : '';
+    io.stderr(recovery.resumedFrom === null ? `neuromesh: no checkpoint of this run in ${flags.resume}${skipped}: ran from the beginning\n` : `neuromesh: resumed from the checkpoint of superstep ${recovery.resumedFrom}${skipped}\n`);
+  }
   if (flags.stats !== undefined) {
     const stats = 'stats' in result ? distributedStatistics(graph, result as DistributedResult, loadMs, partitionMs, flags) : statistics(graph, result, loadMs, flags);
     writeJsonFile(flags.stats, stats);

@@ -273,6 +273,7 @@ describe('neuromesh errors', () => {
       expectOneLineError(await cli('run', karate, '--algo', 'pagerank', flag!, value!), new RegExp(flag!));
     }
     expectOneLineError(await cli('run', karate, '--algo', 'pagerank', '--checkpoint-dir', temp('a'), '--resume', temp('b')), /--resume/);
+    expectOneLineError(await cli('run', karate, '--algo', 'pagerank', '--resume', temp('no-such-directory')), /--resume must name an existing checkpoint directory/);
   });
 
   it('--resume DIR after kill -9 of the whole process gives the output of an uninterrupted run', async () => {
@@ -297,6 +298,7 @@ describe('neuromesh errors', () => {
     expect(readFileSync(temp('resumed.json'), 'utf8')).toBe(readFileSync(temp('whole.json'), 'utf8'));
     const report = JSON.parse(readFileSync(resumedStats, 'utf8'));
     expect(report.recovery.resumedFrom).toBeGreaterThan(0);
+    expect(resumed.stderr).toMatch(new RegExp(`resumed from the checkpoint of superstep ${report.recovery.resumedFrom}`));
   }, 120_000);
 
   it('bad --strategy and --workers values, and partition without -k, are refused with exit code 2', async () => {
