@@ -11,7 +11,7 @@ import {
 } from './lib/exactsum';
 import { pagerankPull, pagerankScatter } from './kernels/pagerank';
 import { bfsBottomUp, bfsTopDown } from './kernels/bfs';
-import { ssspFinalize, ssspRelaxLocal, ssspRound } from './kernels/sssp';
+import { ssspFinalize, ssspRound } from './kernels/sssp';
 import { wccFinalize, wccInit, wccLocalMin, wccUnion } from './kernels/wcc';
 import { clearFlags, flagList, gather64, packEqual32, packFlagged32, packFlagged64, scatter64, unpackMin32, unpackMin64, unpackVisit32 } from './kernels/exchange';
 
@@ -326,22 +326,6 @@ export function codec_byte_unshuffle(input: usize, count: u32, width: u32, out: 
 }
 export function exchange_flag_list(flags: usize, list: usize, count: u32, out: usize, outCount: u32): u32 {
   return flagList(flags, list, count, out, outCount);
-}
-export function sssp_relax_local(
-  weightKind: i32,
-  outOffsets: usize,
-  outTargets: usize,
-  weights: usize,
-  dist: usize,
-  queued: usize,
-  worklist: usize,
-  worklistCount: u32,
-  next: usize,
-  changed: usize,
-  changedList: usize,
-  changedCount: usize,
-): u32 {
-  return ssspRelaxLocal(weightKind, outOffsets, outTargets, weights, dist, queued, worklist, worklistCount, next, changed, changedList, changedCount);
 }
 
 // --- local searches between exchanges (kernels/bfs-local.ts, kernels/sssp-local.ts; distributed BFS and SSSP) ---

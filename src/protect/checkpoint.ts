@@ -81,6 +81,17 @@ const ARRAY_TYPES: readonly RegionArrayType[] = [
   Float64Array,
 ];
 
+/** Bytes per element of a region type. */
+export function elementBytes(type: RegionElementType): number {
+  return ARRAY_TYPES[ELEMENT_TYPES.indexOf(type)]!.BYTES_PER_ELEMENT;
+}
+
+/** `bytes` seen as the typed array of `type` (a view, no copy; the length must be a multiple of its size). */
+export function regionArray(type: RegionElementType, bytes: Uint8Array): RegionData {
+  const Type = ARRAY_TYPES[ELEMENT_TYPES.indexOf(type)]!;
+  return new Type(bytes.buffer, bytes.byteOffset, bytes.byteLength / Type.BYTES_PER_ELEMENT);
+}
+
 /** One named state region of a partition. `data` may be a view of shared memory. */
 export interface RegionSnapshot {
   name: string;

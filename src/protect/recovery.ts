@@ -34,7 +34,7 @@ import { crc32 } from '../input/crc32.js';
 import type { WasmHost } from '../memory/host.js';
 import type { PartitionResume, CheckpointPiece } from '../execute/distributed/context.js';
 import type { StateRegion } from '../execute/distributed/program.js';
-import type { DecodedCheckpoint, PartitionSnapshot, RegionData, RegionElementType } from './checkpoint.js';
+import { elementBytes, regionArray, type DecodedCheckpoint, type PartitionSnapshot, type RegionData, type RegionElementType } from './checkpoint.js';
 import type { IntervalOptions } from './interval.js';
 import { CheckpointManager, MemoryCheckpointStore, type CheckpointStore, type SavedCheckpoint, type SkippedCheckpoint } from './store.js';
 
@@ -86,7 +86,6 @@ const CURSOR = 'cursor';
 const REDUCTIONS = 'reductions';
 const EXTRA_PREFIX = 'extra:';
 
-const ELEMENT_BYTES: Record<StateRegion['type'], number> = { u8: 1, i32: 4, u32: 4, i64: 8, f64: 8 };
 
 /** One run's checkpointing and restoring, for the coordinator. */
 export class RunRecovery {
@@ -226,7 +225,7 @@ export class RunRecovery {
       regions: [
         { name: CURSOR, data: Float64Array.from([part.superstep, part.exchange, ...part.cursor]) },
         { name: REDUCTIONS, data: part.reductions },
-        ...part.regions.map((region) => ({ name: region.name, data: typed(region.type, region.data) })),
+        ...part.regions.map((region) => ({ name: region.name, data: regionArray(region.type, region.data) })),
         ...Object.entries(part.extras).map(([name, data]) => ({ name: EXTRA_PREFIX + name, data })),
       ],
     }));
@@ -333,23 +332,7 @@ export class RunRecovery {
   }
 
   private bytes(region: StateRegion): Uint8Array {
-    return this.host.view(Uint8Array, region.offset, region.length * ELEMENT_BYTES[region.type]);
-  }
-}
-
-function typed(type: StateRegion['type'], bytes: Uint8Array): RegionData {
-  const { buffer, byteOffset, byteLength } = bytes;
-  switch (type) {
-    case 'u8':
-      return bytes;
-    case 'i32':
-      return new Int32Array(buffer, byteOffset, byteLength / 4);
-    case 'u32':
-      return new Uint32Array(buffer, byteOffset, byteLength / 4);
-    case 'i64':
-      return new BigInt64Array(buffer, byteOffset, byteLength / 8);
-    case 'f64':
-      return new Float64Array(buffer, byteOffset, byteLength / 8);
+    return this.host.view(Uint8Array, region.offset, region.length * elementBytes(region.type));
   }
 }
 

@@ -21,6 +21,7 @@ import type { GraphKernels } from '../kernels.js';
 import type { AlgorithmName } from '../types.js';
 import { CONTROL_FAULT, CONTROL_INTERVAL, CONTROL_SUPERSTEP, controlWords, dueWord, faultTimeWord, terminateWord } from './control.js';
 import type { StateRegion } from './program.js';
+import { elementBytes } from '../../protect/checkpoint.js';
 
 /** exactsum_bytes() (560) rounded up to a cache line. */
 export const REDUCTION_ACCUMULATOR_BYTES = 576;
@@ -40,20 +41,6 @@ export interface DistributedKernels extends GraphKernels {
   exchange_unpack_min32(values: number, flags: number, list: number, positions: number, payload: number, count: number, out: number, outCount: number): number;
   exchange_clear_flags(flags: number, list: number, count: number): number;
   exchange_flag_list(flags: number, list: number, count: number, out: number, outCount: number): number;
-  sssp_relax_local(
-    weightKind: number,
-    outOffsets: number,
-    outTargets: number,
-    weights: number,
-    dist: number,
-    queued: number,
-    worklist: number,
-    worklistCount: number,
-    next: number,
-    changed: number,
-    changedList: number,
-    changedCount: number,
-  ): number;
   // local searches between exchanges (kernels/bfs-local.ts, kernels/sssp-local.ts)
   bfs_local(outOffsets: number, outTargets: number, levels: number, seeds: number, seedCount: number, heap: number, position: number, queue: number, state: number, limit: number, changed: number, changedList: number): number;
   bfs_local_finalize(levels: number, begin: number, end: number): number;
@@ -429,8 +416,7 @@ export class WorkerContext {
     const started = performance.now();
     const buffer = this.memory.buffer;
     const regions = this.stateRegions!().map((region) => {
-      const bytes = region.length * (region.type === 'u8' ? 1 : region.type === 'i64' || region.type === 'f64' ? 8 : 4);
-      return { name: region.name, type: region.type, data: new Uint8Array(buffer, region.offset, bytes).slice() };
+      return { name: region.name, type: region.type, data: new Uint8Array(buffer, region.offset, region.length * elementBytes(region.type)).slice() };
     });
     const reductions = new Uint8Array(2 * REDUCTION_SLOT_BYTES);
     reductions.set(new Uint8Array(buffer, this.slot(0, this.worker), REDUCTION_SLOT_BYTES), 0);

@@ -231,8 +231,8 @@ export class DistributedAlgorithmCoordinator {
       const communication = communicationRequested(options) ? prepareCommunication(host, placed, algorithm, settings, options) : null;
       const mailboxes = allocateMailboxes(host, placed, program.sizing(settings), communication?.mailboxes);
       if (communication) allocateCodecScratch(host, communication, mailboxes);
+      // the control block is zeroed by each attempt below
       const control = host.arena.alloc(4 * controlWords(workers), 64);
-      host.view(Int32Array, control, controlWords(workers)).fill(0);
       const reductions = host.arena.alloc(2 * workers * REDUCTION_SLOT_BYTES, 64);
       host.view(Uint8Array, reductions, 2 * workers * REDUCTION_SLOT_BYTES).fill(0);
       const placeMs = performance.now() - placeStarted;
@@ -259,7 +259,6 @@ export class DistributedAlgorithmCoordinator {
         controlView.fill(0);
         if (recovery) Atomics.store(controlView, CONTROL_INTERVAL, recovery.intervalWord);
         const ports = recovery?.openPorts(threads);
-        // partitions dealt round-robin: the plan balanced them, so any even deal balances the threads
         const postedAt = performance.timeOrigin + performance.now();
         // the failure recovered from last: the run was down from its fault (or notice) until now
         const previous = recovery?.report.failures.at(-1);
@@ -280,6 +279,7 @@ export class DistributedAlgorithmCoordinator {
           partitions: [],
           ...(ports ? { checkpointPort: ports[t]! } : {}),
         }));
+        // partitions dealt round-robin: the plan balanced them, so any even deal balances the threads
         placed.forEach((part, p) => {
           const index = faults.findIndex((fault, i) => !fired.has(i) && fault.worker === p && fault.superstep >= (resume[p]?.superstep ?? 0));
           setups[p % threads]!.partitions.push({
@@ -300,21 +300,20 @@ export class DistributedAlgorithmCoordinator {
           }
           break;
         } catch (error) {
-          if (recovery?.failedWrite) {
-            await recovery.settle();
-          }
+          // a checkpoint that could not be stored stopped the run: its error, not a recovery
+          if (recovery?.failedWrite) await recovery.settle();
           const firedFault = Atomics.load(controlView, CONTROL_FAULT) - 1;
           if (firedFault >= 0) fired.add(firedFault);
-          const firedAt = Atomics.load(controlView, faultTimeWord(workers));
-          const detectionMs = firedFault >= 0 && firedAt > 0 ? this.failureNoticedAt - (postedAt + firedAt / 10) : null;
+          const firedTenths = Atomics.load(controlView, faultTimeWord(workers));
+          const firedAt = firedFault >= 0 && firedTenths > 0 ? postedAt + firedTenths / 10 : null;
           if (!recovery || !(error instanceof WorkerLostError)) throw algorithm === 'lif' && error instanceof Error ? lifErrorInInputIds(graph, error) : error;
           recovery.failed(error, attempt);
           const restoreStarted = performance.now();
           const restored = await recovery.restore();
           resume = restored.resume;
           const details = error.details as { worker?: number; superstep?: number };
-          const firedAtAbsolute = firedFault >= 0 && firedAt > 0 ? postedAt + firedAt / 10 : null;
-          recovery.report.failures.push({ superstep: details.superstep ?? -1, worker: details.worker ?? -1, code: error.code, message: error.message, restoredFrom: restored.superstep, restoreMs: performance.now() - restoreStarted, detectionMs, downMs: null, firedAt: firedAtAbsolute });
+          const detectionMs = firedAt === null ? null : this.failureNoticedAt - firedAt;
+          recovery.report.failures.push({ superstep: details.superstep ?? -1, worker: details.worker ?? -1, code: error.code, message: error.message, restoredFrom: restored.superstep, restoreMs: performance.now() - restoreStarted, detectionMs, downMs: null, firedAt });
         } finally {
           recovery?.closePorts();
         }
