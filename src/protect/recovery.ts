@@ -10,7 +10,10 @@
  *     coordinator's thread while the workers compute on);
  *   - when all P pieces of s have arrived the CheckpointManager encodes them as one checkpoint
  *     (schemas/checkpoint.fbs, CRC-checked) and writes it to its store. A boundary some worker did
- *     not reach (it failed first) never becomes a checkpoint.
+ *     not reach (it failed first) never becomes a checkpoint. One write at a time: a checkpoint
+ *     that completes while the previous one is being written waits, and a newer one supersedes it
+ *     (memory stays bounded by two checkpoints when the store is slower than the interval; after a
+ *     write fails for good nothing more is written).
  * Nothing is in flight in a mailbox at a boundary: every program reads what it received before it
  * closes its superstep (test/protect/chaos.test.ts fails each algorithm at every superstep with a
  * checkpoint at every boundary to hold them to it); reductions written before a boundary and read
@@ -71,6 +74,12 @@ export interface RecoveryReport {
   skipped: SkippedCheckpoint[];
   /** the interval in force at the end (supersteps) */
   intervalSupersteps: number;
+  /**
+   * complete checkpoints never written because a newer one completed while they waited for the
+   * write before them (the store is slower than the interval): one write at a time, at most one
+   * waiting
+   */
+  superseded: number;
 }
 
 /**
@@ -95,6 +104,8 @@ export class RunRecovery {
   private readonly automatic: boolean;
   private readonly pieces = new Map<number, CheckpointPiece[]>();
   private readonly saves = new Set<Promise<unknown>>();
+  /** the complete checkpoint waiting for the write in flight (the newest one; older ones are superseded) */
+  private waiting: { superstep: number; partitions: PartitionSnapshot[]; holdSeconds: number } | null = null;
   private writeError: unknown = null;
   private readonly initial: Uint8Array[][];
   private ports: MessagePort[] = [];
@@ -129,7 +140,7 @@ export class RunRecovery {
       intervalOptions: options.intervalOptions,
       retries: options.writeRetries ?? 1,
     });
-    this.report = { checkpoints: [], failures: [], resumedFrom: null, skipped: [], intervalSupersteps: this.manager.intervalSupersteps };
+    this.report = { checkpoints: [], failures: [], resumedFrom: null, skipped: [], intervalSupersteps: this.manager.intervalSupersteps, superseded: 0 };
     // the state as placed: a failure before the first checkpoint restarts from it
     this.initial = state.map((regions) => regions.map((region) => this.bytes(region).slice()));
     // the automatic interval starts from an estimated cost: the state's bytes at the measured
@@ -230,10 +241,20 @@ export class RunRecovery {
       ],
     }));
     const holdSeconds = Math.max(...list.map((part) => part.seconds));
+    if (this.writeError) return;
+    if (this.saves.size > 0) {
+      if (this.waiting) this.report.superseded++;
+      this.waiting = { superstep: piece.superstep, partitions, holdSeconds };
+      return;
+    }
+    this.startSave(piece.superstep, partitions, holdSeconds);
+  }
 
+  /** Encode and write one checkpoint; when it is done, the one that waited (if any) starts before this one's promise settles. */
+  private startSave(superstep: number, partitions: PartitionSnapshot[], holdSeconds: number): void {
     let saving: Promise<SavedCheckpoint>;
     try {
-      saving = this.manager.save({ superstep: piece.superstep, partitions, settings: { holdSeconds } });
+      saving = this.manager.save({ superstep, partitions, settings: { holdSeconds } });
     } catch (error) {
       this.writeFailed(error);
       return;
@@ -244,7 +265,12 @@ export class RunRecovery {
         this.onInterval?.(this.intervalWord);
         this.report.intervalSupersteps = this.manager.intervalSupersteps;
       })
-      .catch((error: unknown) => this.writeFailed(error));
+      .catch((error: unknown) => this.writeFailed(error))
+      .then(() => {
+        const next = this.waiting;
+        this.waiting = null;
+        if (next && !this.writeError) this.startSave(next.superstep, next.partitions, next.holdSeconds);
+      });
     this.saves.add(save);
     void save.finally(() => this.saves.delete(save));
   }

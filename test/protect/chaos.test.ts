@@ -213,14 +213,51 @@ describe('a checkpoint that cannot be stored', () => {
     const outcome = await system.executeDistributedAlgorithmOnPlan(graph, plan, 'lif', { steps, seed: 1, faultTolerance: { store: full, interval: 3, writeRetries: 2 } }).catch((error: unknown) => error);
     expect(outcome).toBeInstanceOf(ResourceError);
     expect((outcome as ResourceError).code).toBe(ErrorCode.CHECKPOINT_IO);
-    // each checkpoint tried three times (a write and its two retries); the run stopped at the first
-    // that failed for good: a few checkpoints were in flight then, not the thousands a run that went
-    // on would have tried (steps / 3)
-    expect(writes % 3).toBe(0);
-    expect(writes).toBeLessThan(30);
+    // the first checkpoint tried three times (a write and its two retries), and nothing after it:
+    // one write at a time, and none once a write failed for good (a run that went on would have
+    // tried thousands: steps / 3)
+    expect(writes).toBe(3);
     const uninterrupted = await system.executeDistributedAlgorithmOnPlan(graph, plan, 'lif', { steps, seed: 1 });
     expect(performance.now() - started).toBeLessThan(60_000);
     expect(uninterrupted.stats.supersteps).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('a store slower than the interval', () => {
+  it('writes one checkpoint at a time, newest first in line, and still recovers with the single-worker bits', async () => {
+    const host = createHostSync({ initialBytes: 8 << 20 });
+    const graph = randomGraph(host, new Random(41), false);
+    const plan = buildPartitionPlan(graph, { k: 2, strategy: 'edge-cut', vertexOwner: Int32Array.from({ length: graph.n }, (_, v) => v % 2), arcOwner: null });
+    const inner = new MemoryCheckpointStore();
+    let writing = 0;
+    let most = 0;
+    const written: number[] = [];
+    const slow: CheckpointStore = {
+      location: 'a slow disk',
+      keep: 2,
+      holdsWrittenBytes: inner.holdsWrittenBytes,
+      write: async (bytes) => {
+        writing++;
+        most = Math.max(most, writing);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        writing--;
+        const stored = await inner.write(bytes);
+        written.push(stored.superstep);
+        return stored;
+      },
+      latest: (identity) => inner.latest(identity),
+      list: () => inner.list(),
+    };
+    const options = { steps: 400, seed: 3, recordSpikes: true };
+    const result = await system.executeDistributedAlgorithmOnPlan(graph, plan, 'lif', { ...options, faultTolerance: { store: slow, interval: 1 }, faults: [{ worker: 1, superstep: 30, mode: 'throw' }] });
+    await expectSameBits(graph, 'lif', runAlgorithm(graph, 'lif', options), result, options.steps, 'slow store');
+    expect(most).toBe(1);
+    // checkpoints were skipped (superseded), the report lists what the store wrote
+    const report = result.recovery!;
+    expect(report.superseded).toBeGreaterThan(0);
+    expect(report.checkpoints.length).toBeLessThan(result.stats.supersteps);
+    expect(report.failures.length).toBe(1);
+    expect(report.checkpoints.map((c) => c.superstep)).toEqual(written);
   }, 60_000);
 });
 
@@ -236,7 +273,9 @@ describe('checkpoints on disk', () => {
     await system.executeDistributedAlgorithmOnPlan(graph, plan, 'lif', { ...options, faultTolerance: { store: new DirectoryCheckpointStore(directory, { keep: 3 }), interval: 4 } });
     const files = readdirSync(directory).filter((name) => name.endsWith('.nmc'));
     const supersteps = files.map((name) => Number(/checkpoint-(\d+)\.nmc/.exec(name)![1])).sort((a, b) => b - a);
-    expect(supersteps.length).toBe(3);
+    // the first and the last boundary's checkpoints at least (one write at a time: fsync is slower than
+    // this tiny graph's supersteps, so ones between may be superseded)
+    expect(supersteps.length).toBeGreaterThanOrEqual(2);
     // flip a byte in the middle of the newest one
     const newest = join(directory, `checkpoint-${supersteps[0]}.nmc`);
     const bytes = readFileSync(newest);
