@@ -463,6 +463,35 @@ export class CompressionManager {
   }
 
   /**
+   * The element count of a batch of `kind` whose payload is `bytes` (frame format 2 leaves `count`
+   * out of Parts batches: the parts carry it): the first part's elements, or for a dense value batch
+   * its values part's elements / `rowWidth`. Reads only part headers; a count above what this
+   * manager can decode, or values that are not whole rows, is E_CODEC_CORRUPT. decodePayload then
+   * checks every part against it.
+   */
+  payloadCount(kind: BatchKind, bytes: Uint8Array, rowWidth = 1): number {
+    const reader = { at: 0 };
+    const field = 'encoded';
+    const elementsOf = (name: string): number | null => {
+      if (reader.at >= bytes.length) corrupt(`the ${name} part is missing`, field, Codec.Parts, { offset: reader.at });
+      if (bytes[reader.at++] === ABSENT) return null;
+      const elements = readVarint(bytes, reader, field);
+      reader.at += readVarint(bytes, reader, field);
+      return elements;
+    };
+    let count = elementsOf(kind === 'spikes' ? 'spike ids' : 'ids');
+    if (count === null) {
+      if (kind === 'spikes' || kind === 'ids') return corrupt(`a ${kind} batch without ids`, field, Codec.Parts);
+      const limbs = elementsOf('values');
+      if (limbs === null) return corrupt('a value batch without values', field, Codec.Parts);
+      if (!(Number.isInteger(rowWidth) && rowWidth >= 1) || limbs % rowWidth !== 0) corrupt(`${limbs} values are not whole rows of ${rowWidth}`, field, Codec.Parts);
+      count = limbs / rowWidth;
+    }
+    if (count * rowWidth > this.maxElements) corrupt(`${count} elements${rowWidth > 1 ? ` of ${rowWidth}` : ''} exceed what this receiver decodes (${this.maxElements})`, field, Codec.Parts);
+    return count;
+  }
+
+  /**
    * Inverse of encodePayload for a batch of `kind` with `count` elements (the frame's count) and
    * `rowWidth` limbs per row (limbs only). Returns the batch's arrays: `ids` null for a dense
    * value batch. Every part's element count must agree with `count`; spike step offsets must run

@@ -2,15 +2,17 @@
  * Message frames: the FlatBuffer of schemas/frame.fbs that cross-partition batches travel in
  * when they leave a host's shared memory (another process, the network, `--transport frames`).
  *
- * One frame goes from one worker to one worker for one phase of one superstep and carries any
- * number of partition -> partition batches. A batch is values (f64, i32, rows of u64 limbs),
- * spikes (neuron ids grouped by step) or bare ids; `ids` present makes a value batch sparse
- * (which send-list positions the values are for), absent means dense (the agreed list order).
+ * One frame goes from one worker to one worker for one phase of one superstep and carries one or
+ * more partition -> partition batches: the first inline in the Frame table, any further ones in
+ * `more` (format version 2: schemas/frame.fbs says why, and where the bytes went). A batch is values
+ * (f64, i32, rows of u64 limbs), spikes (neuron ids grouped by step) or bare ids; `ids` present makes
+ * a value batch sparse (which send-list positions the values are for), absent means dense (the
+ * agreed list order). There are no empty frames: a destination that gets nothing gets no frame.
  *
  * Encoding copies each typed array into the builder in one bulk copy (addTypedVector), then
  * one CRC-32 pass over the frame (about 1 GB/s). Decoding a frame from the wire checks, in this
  * order, before it believes anything (the JavaScript FlatBuffers runtime has no verifier):
- *   1. size, identifier "NMF1", root table, vtable and every header field lie inside the buffer;
+ *   1. size, identifier "NMF1", root table, vtable and the header struct lie inside the buffer;
  *   2. the CRC-32 of the whole frame (checksum field read as zero): any flipped byte fails here;
  *   3. the format version (and later each batch's codec): a sound frame this reader cannot read;
  *   4. the receiver's expectation: run checksum, superstep, phase, source, destination;
@@ -28,7 +30,7 @@
 import * as flatbuffers from 'flatbuffers';
 import { ErrorCode, TransportError } from '../errors.js';
 import { addTypedVector, checksumOf, fieldPosition, openFrame, type OpenedFrame } from '../flatbuffers.js';
-import { Batch as BatchTable, BatchKind as KindCode, Codec, Frame as FrameTable } from '../generated/frame_generated.js';
+import { BatchKind as KindCode, Codec, Frame as FrameTable, Header } from '../generated/frame_generated.js';
 import type { DecodedPayload } from './codecs.js';
 
 /**
@@ -37,6 +39,8 @@ import type { DecodedPayload } from './codecs.js';
  */
 export interface PayloadCodec {
   encodePayload(batch: MessageBatch, universe: number): Uint8Array;
+  /** the batch's element count, as its payload's parts say (checked as hostile input) */
+  payloadCount(kind: BatchKind, bytes: Uint8Array, rowWidth: number): number;
   decodePayload(kind: BatchKind, bytes: Uint8Array, count: number, universe: number, rowWidth?: number): DecodedPayload;
 }
 
@@ -48,7 +52,7 @@ export interface FrameCompression {
 }
 
 /** The frame format this code writes and the only one it reads. */
-export const FRAME_FORMAT_VERSION = 1;
+export const FRAME_FORMAT_VERSION = 2;
 export const FRAME_IDENTIFIER = 'NMF1';
 
 /** What a batch carries (schemas/frame.fbs BatchKind). */
@@ -93,6 +97,8 @@ export interface SpikeBatch extends BatchRoute {
   kind: 'spikes';
   stepOffsets: Uint32Array;
   ids: Uint32Array;
+  /** the step the window starts at (the frame's first_step; 0 when absent) */
+  firstStep?: number;
 }
 
 /** Ids and nothing else (a frontier, a set of changed vertices). */
@@ -103,7 +109,7 @@ export interface IdBatch extends BatchRoute {
 
 export type MessageBatch = F64Batch | I32Batch | LimbBatch | SpikeBatch | IdBatch;
 
-/** Who sends a frame to whom, when, and for which run. All u32 except `phase` (u8). */
+/** Who sends a frame to whom, when, and for which run. u32 except `phase` (u8) and the workers (u16). */
 export interface FrameHeader {
   /** identifies the run and its partition plan: frames of another run are rejected */
   runChecksum: number;
@@ -147,32 +153,34 @@ export function batchCount(batch: MessageBatch): number {
   }
 }
 
-// Field slots in the vtables: 4 + 2 × (field index in schemas/frame.fbs). The reader checks each
-// field before it reads it, so it reads by position rather than through the generated accessors.
-const FRAME_SLOT = {
-  formatVersion: 4,
-  checksum: 6,
-  runChecksum: 8,
-  superstep: 10,
-  phase: 12,
-  sourceWorker: 14,
-  destinationWorker: 16,
-  batches: 18,
+// Field positions. The Frame table's field 0 is the header struct; its fields 1.. are a Batch's
+// fields 0.. (schemas/frame.fbs), so one reader serves both: a batch field's vtable slot is
+// `base + BATCH_FIELD.x`, base FRAME_BATCH_BASE for the frame's own batch, BATCH_BASE in `more`.
+// The reader checks each field before it reads it, so it reads by position rather than through the
+// generated accessors.
+const HEADER_SLOT = 4;
+/** Header struct layout (bytes from its start): schemas/frame.fbs struct Header. */
+const HEADER = { formatVersion: 0, phase: 1, sourceWorker: 2, destinationWorker: 4, checksum: 8, runChecksum: 12, superstep: 16, bytes: 20 } as const;
+const BATCH_BASE = 4;
+const FRAME_BATCH_BASE = 6;
+const BATCH_FIELD = {
+  encoded: 0,
+  kind: 2,
+  firstStep: 4,
+  rowWidth: 6,
+  count: 8,
+  codec: 10,
+  ids: 12,
+  stepOffsets: 14,
+  f64Values: 16,
+  i32Values: 18,
+  u64Values: 20,
+  sourcePartition: 22,
+  destinationPartition: 24,
 } as const;
-const BATCH_SLOT = {
-  sourcePartition: 4,
-  destinationPartition: 6,
-  kind: 8,
-  count: 10,
-  rowWidth: 12,
-  codec: 14,
-  ids: 16,
-  stepOffsets: 18,
-  f64Values: 20,
-  i32Values: 22,
-  u64Values: 24,
-  encoded: 26,
-} as const;
+/** Field index (builder.addField*) of a batch field: (slot - 4) / 2. */
+const fieldIndex = (base: number, slot: number): number => (base + slot - 4) / 2;
+const MORE_SLOT = FRAME_BATCH_BASE + 26;
 
 const KIND_CODES: Record<BatchKind, KindCode> = {
   'values-f64': KindCode.ValuesF64,
@@ -182,23 +190,31 @@ const KIND_CODES: Record<BatchKind, KindCode> = {
   ids: KindCode.IdsOnly,
 };
 const U32_MAX = 0xffff_ffff;
+/** Worker ids are 16-bit in the header (format version 2). */
+const WORKER_MAX = 0xffff;
+/** A batch's partition field at this value (its default: absent) means the frame's worker. */
+const SAME_AS_WORKER = 0xffff_ffff;
+/** Schema defaults of the batch fields that are not 0. */
+const DEFAULT_CODEC = Codec.Parts;
 /** The builder's buffer cannot grow past 2 GiB (flatbuffers runtime). */
 const MAX_FRAME_BYTES = 0x7fff_ffff;
-/** Per batch: table, vtable, its offset in the batches vector and vector headers with padding. */
+/** Per batch: table, vtable, its offset in the `more` vector and vector headers with padding. */
 const BATCH_OVERHEAD_BYTES = 192;
 
 /**
- * Encode one frame: `header` and the batches in order. The bytes are 8-byte aligned at offset 0
- * of their own ArrayBuffer (transferable as is). Arrays are validated for shape (lengths, step
- * offsets, u32 ranges), not for meaning: a batch that breaks the wire contract is a
- * TransportError (E_TRANSPORT) here rather than a frame every receiver rejects.
+ * Encode one frame: `header` and the batches in order (at least one: there are no empty frames).
+ * The bytes are 8-byte aligned at offset 0 of their own ArrayBuffer (transferable as is). Arrays
+ * are validated for shape (lengths, step offsets, u32 ranges), not for meaning: a batch that breaks
+ * the wire contract is a TransportError (E_TRANSPORT) here rather than a frame every receiver rejects.
  */
 export function encodeFrame(header: FrameHeader, batches: readonly MessageBatch[], compression?: FrameCompression): Uint8Array {
   const refuse = (problem: string, field: string): never => {
     throw new TransportError(ErrorCode.TRANSPORT, `frame: cannot encode: ${problem}`, { field, problem });
   };
-  for (const key of ['runChecksum', 'superstep', 'sourceWorker', 'destinationWorker'] as const) checkUnsigned(header[key], U32_MAX, key, refuse);
+  for (const key of ['runChecksum', 'superstep'] as const) checkUnsigned(header[key], U32_MAX, key, refuse);
+  for (const key of ['sourceWorker', 'destinationWorker'] as const) checkUnsigned(header[key], WORKER_MAX, key, refuse);
   checkUnsigned(header.phase, 0xff, 'phase', refuse);
+  if (!Array.isArray(batches) || batches.length === 0) refuse('a frame carries at least one batch (a destination that gets nothing gets no frame)', 'batches');
 
   let estimate = 256 + 4 * batches.length;
   batches.forEach((batch, index) => {
@@ -208,31 +224,43 @@ export function encodeFrame(header: FrameHeader, batches: readonly MessageBatch[
   if (estimate > MAX_FRAME_BYTES) refuse(`about ${estimate} bytes exceeds the 2 GiB a frame can hold: split the batches over several frames`, 'batches');
 
   const builder = new flatbuffers.Builder(estimate);
-  const offsets = batches.map((batch) =>
-    compression ? writeEncodedBatch(builder, batch, compression.codecs.encodePayload(batch, compression.listLength(batch.sourcePartition, batch.destinationPartition))) : writeBatch(builder, batch),
-  );
-  const batchVector = FrameTable.createBatchesVector(builder, offsets);
-  // Defaults forced so that every header field, the checksum above all, has a findable position.
-  builder.forceDefaults(true);
+  const vectorsOf = (batch: MessageBatch): BatchVectors =>
+    compression
+      ? { encoded: addTypedVector(builder, compression.codecs.encodePayload(batch, compression.listLength(batch.sourcePartition, batch.destinationPartition))), ids: 0, stepOffsets: 0, values: 0 }
+      : typedVectors(builder, batch);
+  // Back to front: the further batches first, then the frame's own batch's vectors, then its table.
+  let more = 0;
+  if (batches.length > 1) {
+    const offsets = batches.slice(1).map((batch) => {
+      const vectors = vectorsOf(batch);
+      builder.startObject(13);
+      addBatchFields(builder, BATCH_BASE, batch, vectors, header);
+      return builder.endObject();
+    });
+    more = FrameTable.createMoreVector(builder, offsets);
+  }
+  const first = batches[0]!;
+  const vectors = vectorsOf(first);
   FrameTable.startFrame(builder);
-  FrameTable.addFormatVersion(builder, FRAME_FORMAT_VERSION);
-  FrameTable.addChecksum(builder, 0);
-  FrameTable.addRunChecksum(builder, header.runChecksum);
-  FrameTable.addSuperstep(builder, header.superstep);
-  FrameTable.addPhase(builder, header.phase);
-  FrameTable.addSourceWorker(builder, header.sourceWorker);
-  FrameTable.addDestinationWorker(builder, header.destinationWorker);
-  FrameTable.addBatches(builder, batchVector);
-  builder.forceDefaults(false);
+  FrameTable.addHeader(builder, Header.createHeader(builder, FRAME_FORMAT_VERSION, header.phase, header.sourceWorker, header.destinationWorker, 0, header.runChecksum, header.superstep));
+  addBatchFields(builder, FRAME_BATCH_BASE, first, vectors, header);
+  if (more !== 0) FrameTable.addMore(builder, more);
   builder.finish(FrameTable.endFrame(builder), FRAME_IDENTIFIER);
 
   // A copy at offset 0 of a buffer of its own: aligned for the readers' views, and no larger
   // than the frame when its buffer is transferred to another thread.
   const bytes = builder.asUint8Array().slice();
-  const checksumAt = fieldPosition(bytes, FRAME_SLOT.checksum);
-  if (checksumAt < 0) throw new Error('internal: frame checksum field missing');
-  new DataView(bytes.buffer).setUint32(checksumAt, checksumOf(bytes, checksumAt), true);
+  const at = fieldPosition(bytes, HEADER_SLOT);
+  if (at < 0) throw new Error('internal: frame header missing');
+  new DataView(bytes.buffer).setUint32(at + HEADER.checksum, checksumOf(bytes, at + HEADER.checksum), true);
   return bytes;
+}
+
+interface BatchVectors {
+  encoded?: number;
+  ids: number;
+  stepOffsets: number;
+  values: number;
 }
 
 function checkUnsigned(value: number, max: number, field: string, refuse: (problem: string, field: string) => never): void {
@@ -240,8 +268,9 @@ function checkUnsigned(value: number, max: number, field: string, refuse: (probl
 }
 
 function checkBatch(batch: MessageBatch, name: string, refuse: (problem: string, field: string) => never): void {
-  checkUnsigned(batch.sourcePartition, U32_MAX, `${name}.sourcePartition`, refuse);
-  checkUnsigned(batch.destinationPartition, U32_MAX, `${name}.destinationPartition`, refuse);
+  // 2^32 - 1 is the schema's "the frame's worker": not a partition
+  checkUnsigned(batch.sourcePartition, U32_MAX - 1, `${name}.sourcePartition`, refuse);
+  checkUnsigned(batch.destinationPartition, U32_MAX - 1, `${name}.destinationPartition`, refuse);
   const ids = batch.ids ?? null;
   if (ids !== null && !(ids instanceof Uint32Array)) refuse('ids must be a Uint32Array', `${name}.ids`);
   let count: number;
@@ -267,6 +296,7 @@ function checkBatch(batch: MessageBatch, name: string, refuse: (problem: string,
       const steps = batch.stepOffsets;
       if (!(steps instanceof Uint32Array) || steps.length === 0) refuse('stepOffsets must be a Uint32Array of steps + 1 entries', `${name}.stepOffsets`);
       checkStepOffsets(steps, ids!.length, (problem) => refuse(problem, `${name}.stepOffsets`));
+      if (batch.firstStep !== undefined) checkUnsigned(batch.firstStep, U32_MAX, `${name}.firstStep`, refuse);
       count = ids!.length;
       break;
     }
@@ -290,37 +320,39 @@ function checkStepOffsets(steps: Uint32Array, count: number, reject: (problem: s
   if (steps[steps.length - 1] !== count) reject(`last step offset is ${steps[steps.length - 1]}, expected ${count} (the number of spikes)`);
 }
 
-function writeBatch(builder: flatbuffers.Builder, batch: MessageBatch): number {
-  // Vectors first: a FlatBuffer is built back to front and a table refers to finished vectors.
-  const ids = batch.ids ? addTypedVector(builder, batch.ids) : 0;
-  const stepOffsets = batch.kind === 'spikes' ? addTypedVector(builder, batch.stepOffsets) : 0;
-  const values = 'values' in batch ? addTypedVector(builder, batch.values) : 0;
-  BatchTable.startBatch(builder);
-  BatchTable.addSourcePartition(builder, batch.sourcePartition);
-  BatchTable.addDestinationPartition(builder, batch.destinationPartition);
-  BatchTable.addKind(builder, KIND_CODES[batch.kind]);
-  BatchTable.addCount(builder, batchCount(batch));
-  if (batch.kind === 'limbs-u64') BatchTable.addRowWidth(builder, batch.rowWidth);
-  if (ids !== 0) BatchTable.addIds(builder, ids);
-  if (stepOffsets !== 0) BatchTable.addStepOffsets(builder, stepOffsets);
-  if (batch.kind === 'values-f64') BatchTable.addF64Values(builder, values);
-  if (batch.kind === 'values-i32') BatchTable.addI32Values(builder, values);
-  if (batch.kind === 'limbs-u64') BatchTable.addU64Values(builder, values);
-  return BatchTable.endBatch(builder);
+/** A batch's typed vectors (codec None), written before its table: a FlatBuffer is built back to front. */
+function typedVectors(builder: flatbuffers.Builder, batch: MessageBatch): BatchVectors {
+  return {
+    ids: batch.ids ? addTypedVector(builder, batch.ids) : 0,
+    stepOffsets: batch.kind === 'spikes' ? addTypedVector(builder, batch.stepOffsets) : 0,
+    values: 'values' in batch ? addTypedVector(builder, batch.values) : 0,
+  };
 }
 
-/** A batch as codec Parts: the scalars, then the payload as CompressionManager.encodePayload wrote it. */
-function writeEncodedBatch(builder: flatbuffers.Builder, batch: MessageBatch, encoded: Uint8Array): number {
-  const payload = addTypedVector(builder, encoded);
-  BatchTable.startBatch(builder);
-  BatchTable.addSourcePartition(builder, batch.sourcePartition);
-  BatchTable.addDestinationPartition(builder, batch.destinationPartition);
-  BatchTable.addKind(builder, KIND_CODES[batch.kind]);
-  BatchTable.addCount(builder, batchCount(batch));
-  if (batch.kind === 'limbs-u64') BatchTable.addRowWidth(builder, batch.rowWidth);
-  BatchTable.addCodec(builder, Codec.Parts);
-  BatchTable.addEncoded(builder, payload);
-  return BatchTable.endBatch(builder);
+/**
+ * A batch's fields into the table being built (the Frame's own batch at `base` FRAME_BATCH_BASE, a
+ * Batch of `more` at BATCH_BASE). Fields at their schema default are left out: codec Parts, count
+ * with codec Parts (the payload carries it), a route equal to the frame's workers, zeros.
+ */
+function addBatchFields(builder: flatbuffers.Builder, base: number, batch: MessageBatch, vectors: BatchVectors, header: FrameHeader): void {
+  const index = (slot: number): number => fieldIndex(base, slot);
+  const parts = vectors.encoded !== undefined;
+  // largest first: fewer padding bytes between fields
+  if (parts) builder.addFieldOffset(index(BATCH_FIELD.encoded), vectors.encoded!, 0);
+  if (vectors.ids !== 0) builder.addFieldOffset(index(BATCH_FIELD.ids), vectors.ids, 0);
+  if (vectors.stepOffsets !== 0) builder.addFieldOffset(index(BATCH_FIELD.stepOffsets), vectors.stepOffsets, 0);
+  if (vectors.values !== 0) {
+    const slot = batch.kind === 'values-f64' ? BATCH_FIELD.f64Values : batch.kind === 'values-i32' ? BATCH_FIELD.i32Values : BATCH_FIELD.u64Values;
+    builder.addFieldOffset(index(slot), vectors.values, 0);
+  }
+  if (!parts) builder.addFieldInt32(index(BATCH_FIELD.count), batchCount(batch), 0);
+  if (batch.kind === 'limbs-u64') builder.addFieldInt32(index(BATCH_FIELD.rowWidth), batch.rowWidth, 0);
+  if (batch.kind === 'spikes') builder.addFieldInt32(index(BATCH_FIELD.firstStep), batch.firstStep ?? 0, 0);
+  const route = (partition: number, worker: number): number => (partition === worker ? SAME_AS_WORKER : partition);
+  builder.addFieldInt32(index(BATCH_FIELD.sourcePartition), route(batch.sourcePartition, header.sourceWorker), SAME_AS_WORKER);
+  builder.addFieldInt32(index(BATCH_FIELD.destinationPartition), route(batch.destinationPartition, header.destinationWorker), SAME_AS_WORKER);
+  builder.addFieldInt8(index(BATCH_FIELD.kind), KIND_CODES[batch.kind], KindCode.ValuesF64);
+  builder.addFieldInt8(index(BATCH_FIELD.codec), parts ? Codec.Parts : Codec.None, DEFAULT_CODEC);
 }
 
 /**
@@ -343,21 +375,28 @@ export function decodeFrame(input: Uint8Array, expect: FrameExpectation = {}): D
   const rejects: Rejects = { corrupt, unexpected, unsupported: (problem, field) => reject(ErrorCode.FRAME_UNSUPPORTED, problem, field) };
 
   if (!(input instanceof Uint8Array)) corrupt(`a frame is a Uint8Array, got ${Object.prototype.toString.call(input)}`, 'bytes');
-  // 1. Alignment, identifier, header fields (the writer forces every header field present).
+  // 1. Alignment, identifier, the header struct.
   const frame = openFrame(input, FRAME_IDENTIFIER, 'a frame', corrupt);
-  const { bytes, view } = frame;
-  const u32 = (slot: number, field: string): number => view.getUint32(frame.required(slot, field, 4), true);
-  const checksumAt = frame.required(FRAME_SLOT.checksum, 'checksum', 4);
-  const formatVersion = u32(FRAME_SLOT.formatVersion, 'format_version');
+  const { view } = frame;
+  const at = frame.required(HEADER_SLOT, 'header', HEADER.bytes);
+  const formatVersion = view.getUint8(at + HEADER.formatVersion);
   const header: FrameHeader = {
-    runChecksum: u32(FRAME_SLOT.runChecksum, 'run_checksum'),
-    superstep: u32(FRAME_SLOT.superstep, 'superstep'),
-    phase: view.getUint8(frame.required(FRAME_SLOT.phase, 'phase', 1)),
-    sourceWorker: u32(FRAME_SLOT.sourceWorker, 'source_worker'),
-    destinationWorker: u32(FRAME_SLOT.destinationWorker, 'destination_worker'),
+    runChecksum: view.getUint32(at + HEADER.runChecksum, true),
+    superstep: view.getUint32(at + HEADER.superstep, true),
+    phase: view.getUint8(at + HEADER.phase),
+    sourceWorker: view.getUint16(at + HEADER.sourceWorker, true),
+    destinationWorker: view.getUint16(at + HEADER.destinationWorker, true),
   };
   // 2-3. Checksum before any content is believed (so a flipped version byte reads as corruption).
-  frame.verifyChecksum(checksumAt, 'frame');
+  // Version 1 kept its version in a u32 field where version 2 keeps the header (its low byte lands
+  // on the version byte) and its checksum elsewhere: such a frame fails here, and the message says
+  // what it probably is.
+  try {
+    frame.verifyChecksum(at + HEADER.checksum, 'frame');
+  } catch (error) {
+    if (formatVersion === 1 && error instanceof TransportError) corrupt(`${String(error.details.problem)} (a format version 1 frame? this reader knows only ${FRAME_FORMAT_VERSION})`, 'checksum', at + HEADER.checksum);
+    throw error;
+  }
   if (formatVersion !== FRAME_FORMAT_VERSION) {
     rejects.unsupported(`format version ${formatVersion} is not supported (this reader knows ${FRAME_FORMAT_VERSION})`, 'format_version');
   }
@@ -374,15 +413,16 @@ export function decodeFrame(input: Uint8Array, expect: FrameExpectation = {}): D
     if (wanted !== undefined && wanted !== header[key]) unexpected(`is ${header[key]}, the receiver expects ${wanted}`, names[key]);
   }
 
-  // 5. Batches. The vector's count is bounded by the byte length (4 bytes an offset), so the
-  // array below can never be sized by a hostile length.
-  const list = frame.vector(FRAME_SLOT.batches, 'batches', 4);
-  if (!list) return corrupt('required field is missing', 'batches');
-  const batches: MessageBatch[] = new Array<MessageBatch>(list.count);
-  for (let index = 0; index < list.count; index++) {
+  // 5. Batches: the frame's own, then `more`. The vector's count is bounded by the byte length
+  // (4 bytes an offset), so the array below can never be sized by a hostile length.
+  const list = frame.vector(MORE_SLOT, 'more', 4);
+  const batches: MessageBatch[] = new Array<MessageBatch>(1 + (list ? list.count : 0));
+  batchIndex = 0;
+  batches[0] = readBatch(frame, frame.root, FRAME_BATCH_BASE, header, rejects, expect.listLength, expect.codecs);
+  for (let index = 1; index < batches.length; index++) {
     batchIndex = index;
-    const table = frame.table(list.start + 4 * index, 'table');
-    batches[index] = readBatch(frame, table, rejects, expect.listLength, expect.codecs);
+    const table = frame.table(list!.start + 4 * (index - 1), 'table');
+    batches[index] = readBatch(frame, table, BATCH_BASE, header, rejects, expect.listLength, expect.codecs);
   }
   return { formatVersion, ...header, batches };
 }
@@ -394,25 +434,33 @@ interface Rejects {
   unexpected: (problem: string, field: string) => never;
 }
 
-function readBatch(frame: OpenedFrame, table: number, rejects: Rejects, listLength: FrameExpectation['listLength'], codecs?: PayloadCodec): MessageBatch {
+function readBatch(frame: OpenedFrame, table: number, base: number, header: FrameHeader, rejects: Rejects, listLength: FrameExpectation['listLength'], codecs?: PayloadCodec): MessageBatch {
   const { bytes } = frame;
   const { corrupt, unexpected } = rejects;
   // Module-level helpers rather than closures: this runs once per batch, 10,000s of times a frame.
-  const sourcePartition = batchScalar(frame, table, BATCH_SLOT.sourcePartition, 'source_partition', 4);
-  const destinationPartition = batchScalar(frame, table, BATCH_SLOT.destinationPartition, 'destination_partition', 4);
-  const kind = batchScalar(frame, table, BATCH_SLOT.kind, 'kind', 1);
-  const count = batchScalar(frame, table, BATCH_SLOT.count, 'count', 4);
-  const rowWidth = batchScalar(frame, table, BATCH_SLOT.rowWidth, 'row_width', 4);
-  const codec = batchScalar(frame, table, BATCH_SLOT.codec, 'codec', 1);
+  const source = batchScalar(frame, table, base + BATCH_FIELD.sourcePartition, 'source_partition', 4, SAME_AS_WORKER);
+  const destination = batchScalar(frame, table, base + BATCH_FIELD.destinationPartition, 'destination_partition', 4, SAME_AS_WORKER);
+  const sourcePartition = source === SAME_AS_WORKER ? header.sourceWorker : source;
+  const destinationPartition = destination === SAME_AS_WORKER ? header.destinationWorker : destination;
+  const kind = batchScalar(frame, table, base + BATCH_FIELD.kind, 'kind', 1, 0);
+  const count = batchScalar(frame, table, base + BATCH_FIELD.count, 'count', 4, 0);
+  const rowWidth = batchScalar(frame, table, base + BATCH_FIELD.rowWidth, 'row_width', 4, 0);
+  const firstStep = batchScalar(frame, table, base + BATCH_FIELD.firstStep, 'first_step', 4, 0);
+  const codec = batchScalar(frame, table, base + BATCH_FIELD.codec, 'codec', 1, DEFAULT_CODEC);
   if (kind > KindCode.IdsOnly) corrupt(`unknown batch kind ${kind}`, 'kind', table);
-  if (codec === Codec.Parts && codecs && listLength) return readEncodedBatch(frame, table, rejects, { sourcePartition, destinationPartition, kind, count, rowWidth }, listLength, codecs);
-  if (codec !== Codec.None) rejects.unsupported(`codec ${codec} is not supported (this reader knows only None)`, 'codec');
-  if (frame.position(BATCH_SLOT.encoded, 'encoded', 4, table) >= 0) corrupt('an encoded payload in a batch whose codec is None', 'encoded');
+  if (kind !== KindCode.Spikes && firstStep !== 0) corrupt(`first_step ${firstStep} in a batch that is not Spikes`, 'first_step');
+  if (codec === Codec.Parts) {
+    if (!codecs || !listLength) rejects.unsupported('codec Parts needs the receiver\'s codecs and list lengths', 'codec');
+    if (count !== 0) corrupt(`count ${count} in a batch whose codec is Parts (its parts carry the counts)`, 'count');
+    return readEncodedBatch(frame, table, base, rejects, { sourcePartition, destinationPartition, kind, rowWidth, firstStep }, listLength!, codecs!);
+  }
+  if (codec !== Codec.None) rejects.unsupported(`codec ${codec} is not supported (this reader knows None and Parts)`, 'codec');
+  if (frame.position(base + BATCH_FIELD.encoded, 'encoded', 4, table) >= 0) corrupt('an encoded payload in a batch whose codec is None', 'encoded');
   if (kind !== KindCode.LimbsU64 && rowWidth !== 0) corrupt(`row_width ${rowWidth} in a batch that is not LimbsU64`, 'row_width');
 
   const isValues = kind === KindCode.ValuesF64 || kind === KindCode.ValuesI32 || kind === KindCode.LimbsU64;
   // ids: optional for value kinds (absent = dense), required otherwise.
-  const idSpan = frame.vector(BATCH_SLOT.ids, 'ids', 4, table);
+  const idSpan = frame.vector(base + BATCH_FIELD.ids, 'ids', 4, table);
   if (!idSpan && !isValues) corrupt(`required array is missing (expected ${count} elements)`, 'ids');
   if (idSpan && idSpan.count !== count) corrupt(`array has ${idSpan.count} elements, expected count = ${count}`, 'ids', idSpan.start);
   const ids = idSpan ? new Uint32Array(bytes.buffer, bytes.byteOffset + idSpan.start, count) : null;
@@ -420,10 +468,10 @@ function readBatch(frame: OpenedFrame, table: number, rejects: Rejects, listLeng
   if (kind === KindCode.LimbsU64 && rowWidth === 0) corrupt('row_width is 0 in a LimbsU64 batch', 'row_width');
   // count × rowWidth may exceed 2^32 (even 2^53, inexact); it can only equal a vector count that
   // lies inside the buffer when it is exactly that count.
-  const f64 = batchArray(frame, table, Float64Array, BATCH_SLOT.f64Values, 'f64_values', kind === KindCode.ValuesF64 ? count : null, corrupt);
-  const i32 = batchArray(frame, table, Int32Array, BATCH_SLOT.i32Values, 'i32_values', kind === KindCode.ValuesI32 ? count : null, corrupt);
-  const u64 = batchArray(frame, table, BigUint64Array, BATCH_SLOT.u64Values, 'u64_values', kind === KindCode.LimbsU64 ? count * rowWidth : null, corrupt);
-  const stepSpan = frame.vector(BATCH_SLOT.stepOffsets, 'step_offsets', 4, table);
+  const f64 = batchArray(frame, table, Float64Array, base + BATCH_FIELD.f64Values, 'f64_values', kind === KindCode.ValuesF64 ? count : null, corrupt);
+  const i32 = batchArray(frame, table, Int32Array, base + BATCH_FIELD.i32Values, 'i32_values', kind === KindCode.ValuesI32 ? count : null, corrupt);
+  const u64 = batchArray(frame, table, BigUint64Array, base + BATCH_FIELD.u64Values, 'u64_values', kind === KindCode.LimbsU64 ? count * rowWidth : null, corrupt);
+  const stepSpan = frame.vector(base + BATCH_FIELD.stepOffsets, 'step_offsets', 4, table);
   let stepOffsets: Uint32Array | null = null;
   if (kind === KindCode.Spikes) {
     if (!stepSpan || stepSpan.count === 0) corrupt('a spike batch needs steps + 1 step offsets', 'step_offsets');
@@ -453,7 +501,7 @@ function readBatch(frame: OpenedFrame, table: number, rejects: Rejects, listLeng
     case KindCode.LimbsU64:
       return { kind: 'limbs-u64', ...route, rowWidth, values: u64!, ids };
     case KindCode.Spikes:
-      return { kind: 'spikes', ...route, stepOffsets: stepOffsets!, ids: ids! };
+      return { kind: 'spikes', ...route, stepOffsets: stepOffsets!, ids: ids!, firstStep };
     default:
       return { kind: 'ids', ...route, ids: ids! };
   }
@@ -468,29 +516,32 @@ const KIND_NAMES: BatchKind[] = ['values-f64', 'values-i32', 'limbs-u64', 'spike
 function readEncodedBatch(
   frame: OpenedFrame,
   table: number,
+  base: number,
   rejects: Rejects,
-  scalars: { sourcePartition: number; destinationPartition: number; kind: number; count: number; rowWidth: number },
+  scalars: { sourcePartition: number; destinationPartition: number; kind: number; rowWidth: number; firstStep: number },
   listLength: (source: number, destination: number) => number,
   codecs: PayloadCodec,
 ): MessageBatch {
   const { corrupt, unexpected } = rejects;
-  const { sourcePartition, destinationPartition, kind, count, rowWidth } = scalars;
+  const { sourcePartition, destinationPartition, kind, rowWidth, firstStep } = scalars;
   for (const [slot, field] of [
-    [BATCH_SLOT.ids, 'ids'],
-    [BATCH_SLOT.stepOffsets, 'step_offsets'],
-    [BATCH_SLOT.f64Values, 'f64_values'],
-    [BATCH_SLOT.i32Values, 'i32_values'],
-    [BATCH_SLOT.u64Values, 'u64_values'],
+    [BATCH_FIELD.ids, 'ids'],
+    [BATCH_FIELD.stepOffsets, 'step_offsets'],
+    [BATCH_FIELD.f64Values, 'f64_values'],
+    [BATCH_FIELD.i32Values, 'i32_values'],
+    [BATCH_FIELD.u64Values, 'u64_values'],
   ] as const) {
-    if (frame.position(slot, field, 4, table) >= 0) corrupt('a typed vector in a batch whose codec is Parts', field);
+    if (frame.position(base + slot, field, 4, table) >= 0) corrupt('a typed vector in a batch whose codec is Parts', field);
   }
   if (kind === KindCode.LimbsU64 ? rowWidth === 0 : rowWidth !== 0) corrupt(`row_width ${rowWidth} does not fit the batch kind`, 'row_width');
-  const span = frame.vector(BATCH_SLOT.encoded, 'encoded', 1, table);
+  const span = frame.vector(base + BATCH_FIELD.encoded, 'encoded', 1, table);
   if (!span) return corrupt('required array is missing (codec Parts)', 'encoded');
   const agreed = listLength(sourcePartition, destinationPartition);
   if (!(Number.isInteger(agreed) && agreed >= 0)) unexpected(`no batch is expected from partition ${sourcePartition} to partition ${destinationPartition}`, 'destination_partition');
   const name = KIND_NAMES[kind]!;
-  const payload = codecs.decodePayload(name, frame.bytes.subarray(span.start, span.start + span.count), count, agreed, kind === KindCode.LimbsU64 ? rowWidth : 1);
+  const encoded = frame.bytes.subarray(span.start, span.start + span.count);
+  const width = kind === KindCode.LimbsU64 ? rowWidth : 1;
+  const payload = codecs.decodePayload(name, encoded, codecs.payloadCount(name, encoded, width), agreed, width);
   const route = { sourcePartition, destinationPartition };
   switch (name) {
     case 'values-f64':
@@ -500,16 +551,16 @@ function readEncodedBatch(
     case 'limbs-u64':
       return { kind: name, ...route, rowWidth, values: payload.values as BigUint64Array, ids: payload.ids };
     case 'spikes':
-      return { kind: name, ...route, stepOffsets: payload.stepOffsets!, ids: payload.ids! };
+      return { kind: name, ...route, stepOffsets: payload.stepOffsets!, ids: payload.ids!, firstStep };
     default:
       return { kind: 'ids', ...route, ids: payload.ids! };
   }
 }
 
-/** A scalar field of a batch table, 0 (the schema's default) when absent. */
-function batchScalar(frame: OpenedFrame, table: number, slot: number, field: string, size: 1 | 4): number {
+/** A scalar field of a batch table, `absent` (the schema's default) when absent. */
+function batchScalar(frame: OpenedFrame, table: number, slot: number, field: string, size: 1 | 4, absent: number): number {
   const at = frame.position(slot, field, size, table);
-  return at < 0 ? 0 : size === 1 ? frame.view.getUint8(at) : frame.view.getUint32(at, true);
+  return at < 0 ? absent : size === 1 ? frame.view.getUint8(at) : frame.view.getUint32(at, true);
 }
 
 type ArrayType<T> = { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number };

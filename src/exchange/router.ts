@@ -443,7 +443,7 @@ export class Router {
           stepOffsets[steps[j]! - aux + 1]!++;
         }
         for (let s = 1; s < stepOffsets.length; s++) stepOffsets[s]! += stepOffsets[s - 1]!;
-        return { kind: 'spikes', ...route, ids: ids!, stepOffsets };
+        return { kind: 'spikes', ...route, ids: ids!, stepOffsets, firstStep: aux };
       }
     }
   }

@@ -26,7 +26,7 @@ export enum BatchKind {
   /**
    * count spikes: the neurons in ids, grouped by step through step_offsets (steps + 1 entries,
    * from 0 to count, never decreasing): ids[step_offsets[s] .. step_offsets[s+1]) spiked at the
-   * s-th step of the exchange window. No value vector.
+   * step first_step + s. No value vector.
    */
   Spikes = 3,
 
@@ -37,8 +37,7 @@ export enum BatchKind {
 }
 
 /**
- * How a batch's payload is stored. Only None exists in format version 1; compression codecs
- * (issue 5) will put the payload in `encoded` instead of the typed vectors.
+ * How a batch's payload is stored: typed vectors (None) or one `encoded` byte string (Parts).
  */
 export enum Codec {
   None = 0,
@@ -81,11 +80,89 @@ export enum Codec {
 
   /**
    * A whole batch: its parts (ids, values, step offsets), each with one of the codecs above
-   * (CompressionManager.encodePayload draws the layout). The one codec a Batch's `codec` takes.
+   * (CompressionManager.encodePayload draws the layout; each part says its element count).
+   * One of the two codecs a batch's `codec` takes.
    */
   Parts = 8
 }
 
+/**
+ * Who sends a frame to whom, when, and for which run: 20 bytes inline in the Frame table.
+ */
+export class Header {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):Header {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+/**
+ * Bumped whenever the meaning of a field changes; readers reject versions they do not know.
+ * First, so that a reader finds it whatever else changed.
+ */
+formatVersion():number {
+  return this.bb!.readUint8(this.bb_pos);
+}
+
+/**
+ * The phase's index in the algorithm's list of phases (execute/, issue 4).
+ */
+phase():number {
+  return this.bb!.readUint8(this.bb_pos + 1);
+}
+
+sourceWorker():number {
+  return this.bb!.readUint16(this.bb_pos + 2);
+}
+
+destinationWorker():number {
+  return this.bb!.readUint16(this.bb_pos + 4);
+}
+
+/**
+ * CRC-32 (IEEE 802.3) of the whole finished buffer with this field's four bytes read as zero:
+ * covers header and payload, so any flipped byte is detected.
+ */
+checksum():number {
+  return this.bb!.readUint32(this.bb_pos + 8);
+}
+
+/**
+ * Identifies the run and its partition plan: a frame from another run (a stale peer, a run
+ * restarted from a checkpoint with another plan) is rejected.
+ */
+runChecksum():number {
+  return this.bb!.readUint32(this.bb_pos + 12);
+}
+
+superstep():number {
+  return this.bb!.readUint32(this.bb_pos + 16);
+}
+
+static sizeOf():number {
+  return 20;
+}
+
+static createHeader(builder:flatbuffers.Builder, format_version: number, phase: number, source_worker: number, destination_worker: number, checksum: number, run_checksum: number, superstep: number):flatbuffers.Offset {
+  builder.prep(4, 20);
+  builder.writeInt32(superstep);
+  builder.writeInt32(run_checksum);
+  builder.writeInt32(checksum);
+  builder.pad(2);
+  builder.writeInt16(destination_worker);
+  builder.writeInt16(source_worker);
+  builder.writeInt8(phase);
+  builder.writeInt8(format_version);
+  return builder.offset();
+}
+
+}
+
+/**
+ * A further batch of a frame (`more`): the fields of the frame's own batch, in the same order.
+ */
 export class Batch {
   bb: flatbuffers.ByteBuffer|null = null;
   bb_pos = 0;
@@ -104,26 +181,34 @@ static getSizePrefixedRootAsBatch(bb:flatbuffers.ByteBuffer, obj?:Batch):Batch {
   return (obj || new Batch()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
 }
 
-sourcePartition():number {
+/**
+ * The payload as codec Parts encodes it; absent when codec is None.
+ */
+encoded(index: number):number|null {
   const offset = this.bb!.__offset(this.bb_pos, 4);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+  return offset ? this.bb!.readUint8(this.bb!.__vector(this.bb_pos + offset) + index) : 0;
 }
 
-destinationPartition():number {
-  const offset = this.bb!.__offset(this.bb_pos, 6);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+encodedLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+encodedArray():Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? new Uint8Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
 }
 
 kind():BatchKind {
-  const offset = this.bb!.__offset(this.bb_pos, 8);
+  const offset = this.bb!.__offset(this.bb_pos, 6);
   return offset ? this.bb!.readUint8(this.bb_pos + offset) : BatchKind.ValuesF64;
 }
 
 /**
- * Elements: values, rows, spikes or ids (see BatchKind).
+ * Spikes: the step of the window's first step (step_offsets count from it); 0 otherwise.
  */
-count():number {
-  const offset = this.bb!.__offset(this.bb_pos, 10);
+firstStep():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
@@ -131,19 +216,28 @@ count():number {
  * u64 limbs per row, LimbsU64 only (>= 1); 0 for every other kind.
  */
 rowWidth():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+/**
+ * Elements: values, rows, spikes or ids (see BatchKind). Absent (0) with codec Parts: the
+ * payload's parts carry their element counts.
+ */
+count():number {
   const offset = this.bb!.__offset(this.bb_pos, 12);
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
 codec():Codec {
   const offset = this.bb!.__offset(this.bb_pos, 14);
-  return offset ? this.bb!.readUint8(this.bb_pos + offset) : Codec.None;
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : Codec.Parts;
 }
 
 /**
  * Which positions of the agreed send list (or which local ids) the elements belong to:
  * count entries. Absent = dense: the elements follow the agreed send list in order (value
- * kinds only; Spikes and IdsOnly always carry ids).
+ * kinds only; Spikes and IdsOnly always carry ids). Codec None only, as the vectors below.
  */
 ids(index: number):number|null {
   const offset = this.bb!.__offset(this.bb_pos, 16);
@@ -180,7 +274,7 @@ stepOffsetsArray():Uint32Array|null {
 
 /**
  * Exactly the one payload vector of the batch's kind (ValuesF64, ValuesI32, LimbsU64); none
- * for Spikes and IdsOnly; none at all when codec is not None.
+ * for Spikes and IdsOnly.
  */
 f64Values(index: number):number|null {
   const offset = this.bb!.__offset(this.bb_pos, 20);
@@ -223,49 +317,57 @@ u64ValuesLength():number {
 }
 
 /**
- * The payload as the codec encodes it; absent when codec is None.
+ * The partitions the batch goes between; 4294967295 (the default: absent) = the frame's
+ * source_worker / destination_worker.
  */
-encoded(index: number):number|null {
+sourcePartition():number {
   const offset = this.bb!.__offset(this.bb_pos, 26);
-  return offset ? this.bb!.readUint8(this.bb!.__vector(this.bb_pos + offset) + index) : 0;
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
 }
 
-encodedLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 26);
-  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
-}
-
-encodedArray():Uint8Array|null {
-  const offset = this.bb!.__offset(this.bb_pos, 26);
-  return offset ? new Uint8Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+destinationPartition():number {
+  const offset = this.bb!.__offset(this.bb_pos, 28);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
 }
 
 static startBatch(builder:flatbuffers.Builder) {
-  builder.startObject(12);
+  builder.startObject(13);
 }
 
-static addSourcePartition(builder:flatbuffers.Builder, sourcePartition:number) {
-  builder.addFieldInt32(0, sourcePartition, 0);
+static addEncoded(builder:flatbuffers.Builder, encodedOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, encodedOffset, 0);
 }
 
-static addDestinationPartition(builder:flatbuffers.Builder, destinationPartition:number) {
-  builder.addFieldInt32(1, destinationPartition, 0);
+static createEncodedVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset {
+  builder.startVector(1, data.length, 1);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addInt8(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startEncodedVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(1, numElems, 1);
 }
 
 static addKind(builder:flatbuffers.Builder, kind:BatchKind) {
-  builder.addFieldInt8(2, kind, BatchKind.ValuesF64);
+  builder.addFieldInt8(1, kind, BatchKind.ValuesF64);
 }
 
-static addCount(builder:flatbuffers.Builder, count:number) {
-  builder.addFieldInt32(3, count, 0);
+static addFirstStep(builder:flatbuffers.Builder, firstStep:number) {
+  builder.addFieldInt32(2, firstStep, 0);
 }
 
 static addRowWidth(builder:flatbuffers.Builder, rowWidth:number) {
-  builder.addFieldInt32(4, rowWidth, 0);
+  builder.addFieldInt32(3, rowWidth, 0);
+}
+
+static addCount(builder:flatbuffers.Builder, count:number) {
+  builder.addFieldInt32(4, count, 0);
 }
 
 static addCodec(builder:flatbuffers.Builder, codec:Codec) {
-  builder.addFieldInt8(5, codec, Codec.None);
+  builder.addFieldInt8(5, codec, Codec.Parts);
 }
 
 static addIds(builder:flatbuffers.Builder, idsOffset:flatbuffers.Offset) {
@@ -368,20 +470,12 @@ static startU64ValuesVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(8, numElems, 8);
 }
 
-static addEncoded(builder:flatbuffers.Builder, encodedOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(11, encodedOffset, 0);
+static addSourcePartition(builder:flatbuffers.Builder, sourcePartition:number) {
+  builder.addFieldInt32(11, sourcePartition, 4294967295);
 }
 
-static createEncodedVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset {
-  builder.startVector(1, data.length, 1);
-  for (let i = data.length - 1; i >= 0; i--) {
-    builder.addInt8(data[i]!);
-  }
-  return builder.endVector();
-}
-
-static startEncodedVector(builder:flatbuffers.Builder, numElems:number) {
-  builder.startVector(1, numElems, 1);
+static addDestinationPartition(builder:flatbuffers.Builder, destinationPartition:number) {
+  builder.addFieldInt32(12, destinationPartition, 4294967295);
 }
 
 static endBatch(builder:flatbuffers.Builder):flatbuffers.Offset {
@@ -389,20 +483,21 @@ static endBatch(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createBatch(builder:flatbuffers.Builder, sourcePartition:number, destinationPartition:number, kind:BatchKind, count:number, rowWidth:number, codec:Codec, idsOffset:flatbuffers.Offset, stepOffsetsOffset:flatbuffers.Offset, f64ValuesOffset:flatbuffers.Offset, i32ValuesOffset:flatbuffers.Offset, u64ValuesOffset:flatbuffers.Offset, encodedOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createBatch(builder:flatbuffers.Builder, encodedOffset:flatbuffers.Offset, kind:BatchKind, firstStep:number, rowWidth:number, count:number, codec:Codec, idsOffset:flatbuffers.Offset, stepOffsetsOffset:flatbuffers.Offset, f64ValuesOffset:flatbuffers.Offset, i32ValuesOffset:flatbuffers.Offset, u64ValuesOffset:flatbuffers.Offset, sourcePartition:number, destinationPartition:number):flatbuffers.Offset {
   Batch.startBatch(builder);
-  Batch.addSourcePartition(builder, sourcePartition);
-  Batch.addDestinationPartition(builder, destinationPartition);
+  Batch.addEncoded(builder, encodedOffset);
   Batch.addKind(builder, kind);
-  Batch.addCount(builder, count);
+  Batch.addFirstStep(builder, firstStep);
   Batch.addRowWidth(builder, rowWidth);
+  Batch.addCount(builder, count);
   Batch.addCodec(builder, codec);
   Batch.addIds(builder, idsOffset);
   Batch.addStepOffsets(builder, stepOffsetsOffset);
   Batch.addF64Values(builder, f64ValuesOffset);
   Batch.addI32Values(builder, i32ValuesOffset);
   Batch.addU64Values(builder, u64ValuesOffset);
-  Batch.addEncoded(builder, encodedOffset);
+  Batch.addSourcePartition(builder, sourcePartition);
+  Batch.addDestinationPartition(builder, destinationPartition);
   return Batch.endBatch(builder);
 }
 }
@@ -429,103 +524,301 @@ static bufferHasIdentifier(bb:flatbuffers.ByteBuffer):boolean {
   return bb.__has_identifier('NMF1');
 }
 
-/**
- * Bumped whenever the meaning of a field changes; readers reject versions they do not know.
- */
-formatVersion():number {
+header(obj?:Header):Header|null {
   const offset = this.bb!.__offset(this.bb_pos, 4);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+  return offset ? (obj || new Header()).__init(this.bb_pos + offset, this.bb!) : null;
 }
 
-/**
- * CRC-32 (IEEE 802.3) of the whole finished buffer with this field's four bytes read as zero:
- * covers header and payload, so any flipped byte is detected. Always written (the writer
- * forces defaults), so its position can be found and patched.
- */
-checksum():number {
+encoded(index: number):number|null {
   const offset = this.bb!.__offset(this.bb_pos, 6);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+  return offset ? this.bb!.readUint8(this.bb!.__vector(this.bb_pos + offset) + index) : 0;
 }
 
-/**
- * Identifies the run and its partition plan: a frame from another run (a stale peer, a run
- * restarted from a checkpoint with another plan) is rejected.
- */
-runChecksum():number {
+encodedLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+encodedArray():Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? new Uint8Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+kind():BatchKind {
   const offset = this.bb!.__offset(this.bb_pos, 8);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : BatchKind.ValuesF64;
 }
 
-superstep():number {
+firstStep():number {
   const offset = this.bb!.__offset(this.bb_pos, 10);
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
-/**
- * The phase's index in the algorithm's list of phases (execute/, issue 4).
- */
-phase():number {
+rowWidth():number {
   const offset = this.bb!.__offset(this.bb_pos, 12);
-  return offset ? this.bb!.readUint8(this.bb_pos + offset) : 0;
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
-sourceWorker():number {
+count():number {
   const offset = this.bb!.__offset(this.bb_pos, 14);
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
-destinationWorker():number {
+codec():Codec {
   const offset = this.bb!.__offset(this.bb_pos, 16);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : Codec.Parts;
 }
 
-batches(index: number, obj?:Batch):Batch|null {
+ids(index: number):number|null {
   const offset = this.bb!.__offset(this.bb_pos, 18);
-  return offset ? (obj || new Batch()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+  return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
 }
 
-batchesLength():number {
+idsLength():number {
   const offset = this.bb!.__offset(this.bb_pos, 18);
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
+idsArray():Uint32Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+stepOffsets(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 20);
+  return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
+}
+
+stepOffsetsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 20);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+stepOffsetsArray():Uint32Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 20);
+  return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+f64Values(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 22);
+  return offset ? this.bb!.readFloat64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : 0;
+}
+
+f64ValuesLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 22);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+f64ValuesArray():Float64Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 22);
+  return offset ? new Float64Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+i32Values(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.readInt32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
+}
+
+i32ValuesLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+i32ValuesArray():Int32Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? new Int32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+u64Values(index: number):bigint|null {
+  const offset = this.bb!.__offset(this.bb_pos, 26);
+  return offset ? this.bb!.readUint64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : BigInt(0);
+}
+
+u64ValuesLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 26);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+sourcePartition():number {
+  const offset = this.bb!.__offset(this.bb_pos, 28);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
+}
+
+destinationPartition():number {
+  const offset = this.bb!.__offset(this.bb_pos, 30);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
+}
+
+/**
+ * Further batches, after the frame's own (a host -> host frame).
+ */
+more(index: number, obj?:Batch):Batch|null {
+  const offset = this.bb!.__offset(this.bb_pos, 32);
+  return offset ? (obj || new Batch()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+moreLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 32);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
 static startFrame(builder:flatbuffers.Builder) {
-  builder.startObject(8);
+  builder.startObject(15);
 }
 
-static addFormatVersion(builder:flatbuffers.Builder, formatVersion:number) {
-  builder.addFieldInt32(0, formatVersion, 0);
+static addHeader(builder:flatbuffers.Builder, headerOffset:flatbuffers.Offset) {
+  builder.addFieldStruct(0, headerOffset, 0);
 }
 
-static addChecksum(builder:flatbuffers.Builder, checksum:number) {
-  builder.addFieldInt32(1, checksum, 0);
+static addEncoded(builder:flatbuffers.Builder, encodedOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, encodedOffset, 0);
 }
 
-static addRunChecksum(builder:flatbuffers.Builder, runChecksum:number) {
-  builder.addFieldInt32(2, runChecksum, 0);
+static createEncodedVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset {
+  builder.startVector(1, data.length, 1);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addInt8(data[i]!);
+  }
+  return builder.endVector();
 }
 
-static addSuperstep(builder:flatbuffers.Builder, superstep:number) {
-  builder.addFieldInt32(3, superstep, 0);
+static startEncodedVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(1, numElems, 1);
 }
 
-static addPhase(builder:flatbuffers.Builder, phase:number) {
-  builder.addFieldInt8(4, phase, 0);
+static addKind(builder:flatbuffers.Builder, kind:BatchKind) {
+  builder.addFieldInt8(2, kind, BatchKind.ValuesF64);
 }
 
-static addSourceWorker(builder:flatbuffers.Builder, sourceWorker:number) {
-  builder.addFieldInt32(5, sourceWorker, 0);
+static addFirstStep(builder:flatbuffers.Builder, firstStep:number) {
+  builder.addFieldInt32(3, firstStep, 0);
 }
 
-static addDestinationWorker(builder:flatbuffers.Builder, destinationWorker:number) {
-  builder.addFieldInt32(6, destinationWorker, 0);
+static addRowWidth(builder:flatbuffers.Builder, rowWidth:number) {
+  builder.addFieldInt32(4, rowWidth, 0);
 }
 
-static addBatches(builder:flatbuffers.Builder, batchesOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(7, batchesOffset, 0);
+static addCount(builder:flatbuffers.Builder, count:number) {
+  builder.addFieldInt32(5, count, 0);
 }
 
-static createBatchesVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+static addCodec(builder:flatbuffers.Builder, codec:Codec) {
+  builder.addFieldInt8(6, codec, Codec.Parts);
+}
+
+static addIds(builder:flatbuffers.Builder, idsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(7, idsOffset, 0);
+}
+
+static createIdsVector(builder:flatbuffers.Builder, data:number[]|Uint32Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createIdsVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createIdsVector(builder:flatbuffers.Builder, data:number[]|Uint32Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addInt32(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startIdsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static addStepOffsets(builder:flatbuffers.Builder, stepOffsetsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(8, stepOffsetsOffset, 0);
+}
+
+static createStepOffsetsVector(builder:flatbuffers.Builder, data:number[]|Uint32Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createStepOffsetsVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createStepOffsetsVector(builder:flatbuffers.Builder, data:number[]|Uint32Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addInt32(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startStepOffsetsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static addF64Values(builder:flatbuffers.Builder, f64ValuesOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(9, f64ValuesOffset, 0);
+}
+
+static createF64ValuesVector(builder:flatbuffers.Builder, data:number[]|Float64Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createF64ValuesVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createF64ValuesVector(builder:flatbuffers.Builder, data:number[]|Float64Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(8, data.length, 8);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addFloat64(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startF64ValuesVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(8, numElems, 8);
+}
+
+static addI32Values(builder:flatbuffers.Builder, i32ValuesOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(10, i32ValuesOffset, 0);
+}
+
+static createI32ValuesVector(builder:flatbuffers.Builder, data:number[]|Int32Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createI32ValuesVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createI32ValuesVector(builder:flatbuffers.Builder, data:number[]|Int32Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addInt32(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startI32ValuesVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static addU64Values(builder:flatbuffers.Builder, u64ValuesOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(11, u64ValuesOffset, 0);
+}
+
+static createU64ValuesVector(builder:flatbuffers.Builder, data:bigint[]):flatbuffers.Offset {
+  builder.startVector(8, data.length, 8);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addInt64(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startU64ValuesVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(8, numElems, 8);
+}
+
+static addSourcePartition(builder:flatbuffers.Builder, sourcePartition:number) {
+  builder.addFieldInt32(12, sourcePartition, 4294967295);
+}
+
+static addDestinationPartition(builder:flatbuffers.Builder, destinationPartition:number) {
+  builder.addFieldInt32(13, destinationPartition, 4294967295);
+}
+
+static addMore(builder:flatbuffers.Builder, moreOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(14, moreOffset, 0);
+}
+
+static createMoreVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
   builder.startVector(4, data.length, 4);
   for (let i = data.length - 1; i >= 0; i--) {
     builder.addOffset(data[i]!);
@@ -533,12 +826,13 @@ static createBatchesVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[
   return builder.endVector();
 }
 
-static startBatchesVector(builder:flatbuffers.Builder, numElems:number) {
+static startMoreVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(4, numElems, 4);
 }
 
 static endFrame(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
+  builder.requiredField(offset, 4) // header
   return offset;
 }
 
@@ -550,16 +844,23 @@ static finishSizePrefixedFrameBuffer(builder:flatbuffers.Builder, offset:flatbuf
   builder.finish(offset, 'NMF1', true);
 }
 
-static createFrame(builder:flatbuffers.Builder, formatVersion:number, checksum:number, runChecksum:number, superstep:number, phase:number, sourceWorker:number, destinationWorker:number, batchesOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createFrame(builder:flatbuffers.Builder, headerOffset:flatbuffers.Offset, encodedOffset:flatbuffers.Offset, kind:BatchKind, firstStep:number, rowWidth:number, count:number, codec:Codec, idsOffset:flatbuffers.Offset, stepOffsetsOffset:flatbuffers.Offset, f64ValuesOffset:flatbuffers.Offset, i32ValuesOffset:flatbuffers.Offset, u64ValuesOffset:flatbuffers.Offset, sourcePartition:number, destinationPartition:number, moreOffset:flatbuffers.Offset):flatbuffers.Offset {
   Frame.startFrame(builder);
-  Frame.addFormatVersion(builder, formatVersion);
-  Frame.addChecksum(builder, checksum);
-  Frame.addRunChecksum(builder, runChecksum);
-  Frame.addSuperstep(builder, superstep);
-  Frame.addPhase(builder, phase);
-  Frame.addSourceWorker(builder, sourceWorker);
-  Frame.addDestinationWorker(builder, destinationWorker);
-  Frame.addBatches(builder, batchesOffset);
+  Frame.addHeader(builder, headerOffset);
+  Frame.addEncoded(builder, encodedOffset);
+  Frame.addKind(builder, kind);
+  Frame.addFirstStep(builder, firstStep);
+  Frame.addRowWidth(builder, rowWidth);
+  Frame.addCount(builder, count);
+  Frame.addCodec(builder, codec);
+  Frame.addIds(builder, idsOffset);
+  Frame.addStepOffsets(builder, stepOffsetsOffset);
+  Frame.addF64Values(builder, f64ValuesOffset);
+  Frame.addI32Values(builder, i32ValuesOffset);
+  Frame.addU64Values(builder, u64ValuesOffset);
+  Frame.addSourcePartition(builder, sourcePartition);
+  Frame.addDestinationPartition(builder, destinationPartition);
+  Frame.addMore(builder, moreOffset);
   return Frame.endFrame(builder);
 }
 }

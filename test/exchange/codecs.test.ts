@@ -542,6 +542,25 @@ describe('whole batches (codec Parts)', () => {
     expect(manager.encodePayload(batches[2]!, universe).length).toBeLessThan((sparse.byteLength * 2) / 3);
   });
 
+  it('payloadCount reads the element count from the part headers (frame format 2 carries no count for Parts)', () => {
+    for (const batch of batches) expect(manager.payloadCount(batch.kind, manager.encodePayload(batch, universe), rowWidthOf(batch)), batch.kind).toBe(countOf(batch));
+    const corrupt = (kind: MessageBatch['kind'], bytes: number[], rowWidth = 1) => {
+      try {
+        manager.payloadCount(kind, Uint8Array.from(bytes), rowWidth);
+      } catch (error) {
+        return (error as TransportError).code;
+      }
+      return 'accepted';
+    };
+    // a count beyond what the receiver decodes (2^32 - 1 elements), values that are not whole rows,
+    // a batch with no parts, an id batch with its ids absent: E_CODEC_CORRUPT before anything is sized
+    expect(corrupt('ids', [Codec.DeltaVarint, 0xff, 0xff, 0xff, 0xff, 0x0f, 0])).toBe(ErrorCode.CODEC_CORRUPT);
+    expect(corrupt('limbs-u64', [0xff, Codec.None, 4, 32], 3)).toBe(ErrorCode.CODEC_CORRUPT);
+    expect(corrupt('values-f64', [])).toBe(ErrorCode.CODEC_CORRUPT);
+    expect(corrupt('ids', [0xff])).toBe(ErrorCode.CODEC_CORRUPT);
+    expect(corrupt('values-i32', [0xff, 0xff])).toBe(ErrorCode.CODEC_CORRUPT);
+  });
+
   it('damaged payloads: the same arrays or E_CODEC_CORRUPT, never another exception', () => {
     const damageRandom = new Random(0x5eed);
     let rejected = 0;

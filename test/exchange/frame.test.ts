@@ -18,7 +18,7 @@ import {
   type FrameHeader,
   type MessageBatch,
 } from '../../src/exchange/frame.js';
-import { Batch, BatchKind, Frame } from '../../src/generated/frame_generated.js';
+import { Batch, BatchKind, Codec, Frame, Header } from '../../src/generated/frame_generated.js';
 import { Random } from '../helpers/random.js';
 
 const header: FrameHeader = { runChecksum: 0x9e37_79b9, superstep: 41, phase: 2, sourceWorker: 3, destinationWorker: 1 };
@@ -67,7 +67,8 @@ function randomBatches(random: Random, count: number, maxElements: number): Mess
   const batches: MessageBatch[] = [];
   for (let b = 0; b < count; b++) {
     const n = random.chance(0.1) ? 0 : random.int(1, maxElements);
-    const route = { sourcePartition: random.int(0, 15), destinationPartition: random.int(0, 0xffff_ffff) };
+    // 2^32 - 1 is the schema's "the frame's worker", not a partition
+    const route = { sourcePartition: random.int(0, 15), destinationPartition: random.int(0, 0xffff_fffe) };
     const ids = () => Uint32Array.from({ length: n }, () => random.u32());
     const sparse = random.chance(0.5);
     switch (random.int(0, 4)) {
@@ -111,6 +112,8 @@ describe('round trips', () => {
       { kind: 'limbs-u64', sourcePartition: 3, destinationPartition: 7, rowWidth: 2, values: new BigInt64Array([-1n, -(2n ** 63n)]), ids: new Uint32Array([12]) },
       { kind: 'spikes', sourcePartition: 4, destinationPartition: 7, stepOffsets: new Uint32Array([0, 2, 2, 5]), ids: new Uint32Array([1, 8, 0, 3, 3]) },
       { kind: 'ids', sourcePartition: 5, destinationPartition: 7, ids: new Uint32Array([4, 1, 0xffff_ffff]) },
+      // the route of the frame's own batch is left out when it is the frame's workers (3 -> 1)
+      { kind: 'ids', sourcePartition: 3, destinationPartition: 1, ids: new Uint32Array([2]) },
     ]);
   });
 
@@ -122,8 +125,9 @@ describe('round trips', () => {
     expect(Array.from(new BigInt64Array(values.buffer, values.byteOffset, values.length))).toEqual([-5n, 2n ** 62n, -(2n ** 63n)]);
   });
 
-  it('empty batches of every kind and a frame without batches', () => {
-    roundTrip([]);
+  it('empty batches of every kind; a frame without batches is refused (no empty frames)', () => {
+    const none = errorOf(() => encodeFrame(header, []));
+    expect([none.code, none.details.field]).toEqual([ErrorCode.TRANSPORT, 'batches']);
     roundTrip([
       { kind: 'values-f64', sourcePartition: 0, destinationPartition: 1, values: new Float64Array(0) },
       { kind: 'values-f64', sourcePartition: 0, destinationPartition: 1, values: new Float64Array(0), ids: new Uint32Array(0) },
@@ -137,8 +141,9 @@ describe('round trips', () => {
 
   it('header fields at their extremes', () => {
     for (const value of [0, 1, 0xffff_ffff]) {
-      const extreme: FrameHeader = { runChecksum: value, superstep: value, phase: value & 0xff, sourceWorker: value, destinationWorker: value };
-      const decoded = decodeFrame(encodeFrame(extreme, []), extreme);
+      // worker ids are 16-bit (format version 2)
+      const extreme: FrameHeader = { runChecksum: value, superstep: value, phase: value & 0xff, sourceWorker: value & 0xffff, destinationWorker: value & 0xffff };
+      const decoded = decodeFrame(encodeFrame(extreme, [{ kind: 'ids', sourcePartition: 0, destinationPartition: 0xffff_fffe, ids: new Uint32Array(0) }]), extreme);
       expect({ ...decoded, batches: undefined }).toEqual({ formatVersion: FRAME_FORMAT_VERSION, ...extreme, batches: undefined });
     }
   });
@@ -221,11 +226,17 @@ function tableField(view: DataView, table: number, slot: number): number {
   return relative === 0 ? -1 : table + relative;
 }
 
-/** Byte position of the frame's checksum field, or -1 when it cannot be located in bounds. */
+/** Byte position of the frame's header struct (the root table's field 0), or -1 when absent. */
+function headerPosition(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return tableField(view, view.getUint32(0, true), 4);
+}
+
+/** Byte position of the frame's checksum (bytes 8..11 of the header struct), or -1 when it cannot be located in bounds. */
 function checksumPosition(bytes: Uint8Array): number {
   try {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const at = tableField(view, view.getUint32(0, true), 6);
+    const header = headerPosition(bytes);
+    const at = header < 0 ? -1 : header + 8;
     return at >= 0 && at + 4 <= bytes.length ? at : -1;
   } catch {
     return -1;
@@ -241,15 +252,24 @@ function reseal(bytes: Uint8Array): Uint8Array {
   return bytes;
 }
 
-/** Position of a vector's length word: a frame field (batch = -1) or a field of batch `batch`. */
-function vectorHeader(bytes: Uint8Array, batch: number, slot: number): number {
+/** Vtable slots of a batch's fields, from its first (Batch: slot 4; the frame's own batch: slot 6). */
+const FIELD = { ids: 12, stepOffsets: 14, f64Values: 16, i32Values: 18, u64Values: 20 } as const;
+const MORE_SLOT = 32;
+
+/**
+ * Position of a vector's length word: the frame's `more` vector (batch = -1), or field `field` (a
+ * FIELD offset) of batch `batch`: 0 the frame's own (in the root table), i > 0 more[i - 1].
+ */
+function vectorHeader(bytes: Uint8Array, batch: number, field: number): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const root = view.getUint32(0, true);
   let table = root;
-  if (batch >= 0) {
-    const list = tableField(view, root, 18);
-    const element = list + view.getUint32(list, true) + 4 + 4 * batch;
+  let slot = batch === -1 ? MORE_SLOT : 6 + field;
+  if (batch >= 1) {
+    const list = tableField(view, root, MORE_SLOT);
+    const element = list + view.getUint32(list, true) + 4 + 4 * (batch - 1);
     table = element + view.getUint32(element, true);
+    slot = 4 + field;
   }
   const at = tableField(view, table, slot);
   if (at < 0) throw new Error(`test helper: field ${slot} absent`);
@@ -292,12 +312,34 @@ describe('rejected frames', () => {
     }
   });
 
-  it('another format version behind a valid checksum: E_FRAME_UNSUPPORTED', () => {
-    const view = new DataView(bytes.buffer);
-    const at = tableField(view, view.getUint32(0, true), 4);
-    const error = errorOf(() => decodeFrame(reseal(patchU32(bytes, at, FRAME_FORMAT_VERSION + 1))));
+  it('another format version behind a valid checksum: E_FRAME_UNSUPPORTED; a version-1 frame: corrupt, and said so', () => {
+    const at = headerPosition(bytes);
+    const later = bytes.slice();
+    later[at] = FRAME_FORMAT_VERSION + 1;
+    const error = errorOf(() => decodeFrame(reseal(later)));
     expect(error.code).toBe(ErrorCode.FRAME_UNSUPPORTED);
     expect(error.details.field).toBe('format_version');
+    // a version-1 frame as that writer made it (one ids batch [1], workers 0 -> 1): its checksum lies
+    // elsewhere, so it fails as corrupt, and the message says what it probably is
+    const v1 = Uint8Array.from(
+      Buffer.from(
+        [
+          '1c0000004e4d46311400240020001c00',
+          '1800140013000c000800040014000000',
+          '20000000010000000000000000000001',
+          '0100000001000000b518ab5201000000',
+          '01000000180000000000120014000000',
+          '10000f00080000000000040012000000',
+          '10000000010000000000000401000000',
+          '0100000001000000',
+        ].join(''),
+        'hex',
+      ),
+    );
+    expect(v1.length).toBe(120);
+    const old = errorOf(() => decodeFrame(v1));
+    expect(old.code).toBe(ErrorCode.FRAME_CORRUPT);
+    expect(old.message).toMatch(/format version 1 frame\?/);
   });
 
   it('a frame from another run, superstep, phase, sender or for another destination: E_FRAME_UNEXPECTED naming the field', () => {
@@ -314,6 +356,9 @@ describe('rejected frames', () => {
       expect(error.details.field).toBe(field);
     }
     expect(decodeFrame(bytes, header).batches.length).toBe(4);
+    // the route of a batch left out (it is the frame's workers) reads back as the frame's workers
+    const own = encodeFrame(header, [{ kind: 'ids', sourcePartition: header.sourceWorker, destinationPartition: header.destinationWorker, ids: new Uint32Array([1]) }]);
+    expect(decodeFrame(own).batches.map(plain)).toEqual([plain({ kind: 'ids', sourcePartition: 3, destinationPartition: 1, ids: new Uint32Array([1]) })]);
   });
 
   it('expect.listLength: dense counts must match the agreed list, ids must lie below it, unexpected routes rejected', () => {
@@ -335,12 +380,12 @@ describe('rejected frames', () => {
 
   it('hostile lengths behind a valid checksum: E_FRAME_CORRUPT naming the vector, no huge allocation', () => {
     const targets: [number, number, string][] = [
-      [-1, 18, 'batches'],
-      [0, 20, 'batches[0].f64_values'],
-      [1, 16, 'batches[1].ids'],
-      [1, 22, 'batches[1].i32_values'],
-      [2, 18, 'batches[2].step_offsets'],
-      [3, 24, 'batches[3].u64_values'],
+      [-1, 0, 'more'],
+      [0, FIELD.f64Values, 'batches[0].f64_values'],
+      [1, FIELD.ids, 'batches[1].ids'],
+      [1, FIELD.i32Values, 'batches[1].i32_values'],
+      [2, FIELD.stepOffsets, 'batches[2].step_offsets'],
+      [3, FIELD.u64Values, 'batches[3].u64_values'],
     ];
     for (const [batch, slot, field] of targets) {
       const at = vectorHeader(bytes, batch, slot);
@@ -358,25 +403,38 @@ describe('rejected frames', () => {
 
   it('a batch with a codec this reader does not know, or an unknown kind: unsupported / corrupt', () => {
     // Built with the generated per-element builders: an independent writer of the same schema.
+    // (its second batch, in `more`: the independent writer names every field of the route)
     const build = (kind: number, codec: number): Uint8Array => {
       const builder = new flatbuffers.Builder(256);
       const encoded = Batch.createEncodedVector(builder, [1, 2, 3]);
       const values = Batch.createF64ValuesVector(builder, [1, 2]);
-      const batch = Batch.createBatch(builder, 0, 1, kind, 2, 0, codec, 0, 0, codec === 0 ? values : 0, 0, 0, codec === 0 ? 0 : encoded);
-      const list = Frame.createBatchesVector(builder, [batch]);
-      builder.forceDefaults(true);
-      const root = Frame.createFrame(builder, FRAME_FORMAT_VERSION, 0, header.runChecksum, header.superstep, header.phase, header.sourceWorker, header.destinationWorker, list);
-      builder.finish(root, FRAME_IDENTIFIER);
+      const batch = Batch.createBatch(builder, codec === 0 ? 0 : encoded, kind, 0, 0, 2, codec, 0, 0, codec === 0 ? values : 0, 0, 0, 0, 1);
+      const list = Frame.createMoreVector(builder, [batch]);
+      const own = Frame.createIdsVector(builder, [0]);
+      Frame.startFrame(builder);
+      Frame.addHeader(builder, Header.createHeader(builder, FRAME_FORMAT_VERSION, header.phase, header.sourceWorker, header.destinationWorker, 0, header.runChecksum, header.superstep));
+      Frame.addKind(builder, BatchKind.IdsOnly);
+      Frame.addCount(builder, 1);
+      Frame.addCodec(builder, Codec.None);
+      Frame.addIds(builder, own);
+      Frame.addMore(builder, list);
+      builder.finish(Frame.endFrame(builder), FRAME_IDENTIFIER);
       return reseal(builder.asUint8Array().slice());
     };
     const plainF64 = decodeFrame(build(BatchKind.ValuesF64, 0));
-    expect(plainF64.batches.map(plain)).toEqual([plain({ kind: 'values-f64', sourcePartition: 0, destinationPartition: 1, values: new Float64Array([1, 2]), ids: null })]);
+    expect(plainF64.batches.map(plain)).toEqual([
+      plain({ kind: 'ids', sourcePartition: header.sourceWorker, destinationPartition: header.destinationWorker, ids: new Uint32Array([0]) }),
+      plain({ kind: 'values-f64', sourcePartition: 0, destinationPartition: 1, values: new Float64Array([1, 2]), ids: null }),
+    ]);
     const codec = errorOf(() => decodeFrame(build(BatchKind.ValuesF64, 1)));
     expect(codec.code).toBe(ErrorCode.FRAME_UNSUPPORTED);
-    expect(codec.details.field).toBe('batches[0].codec');
+    expect(codec.details.field).toBe('batches[1].codec');
+    // codec Parts without the receiver's codecs: unsupported here, not misread
+    const parts = errorOf(() => decodeFrame(build(BatchKind.ValuesF64, Codec.Parts)));
+    expect([parts.code, parts.details.field]).toEqual([ErrorCode.FRAME_UNSUPPORTED, 'batches[1].codec']);
     const kind = errorOf(() => decodeFrame(build(9, 0)));
     expect(kind.code).toBe(ErrorCode.FRAME_CORRUPT);
-    expect(kind.details.field).toBe('batches[0].kind');
+    expect(kind.details.field).toBe('batches[1].kind');
     // a value vector that does not belong to the kind
     expect(errorOf(() => decodeFrame(build(BatchKind.IdsOnly, 0))).code).toBe(ErrorCode.FRAME_CORRUPT);
   });
@@ -384,7 +442,8 @@ describe('rejected frames', () => {
   it('the generated readers see what encodeFrame wrote (schema and field slots agree)', () => {
     const frame = Frame.getRootAsFrame(new flatbuffers.ByteBuffer(bytes));
     expect(Frame.bufferHasIdentifier(new flatbuffers.ByteBuffer(bytes))).toBe(true);
-    expect([frame.formatVersion(), frame.runChecksum(), frame.superstep(), frame.phase(), frame.sourceWorker(), frame.destinationWorker()]).toEqual([
+    const head = frame.header()!;
+    expect([head.formatVersion(), head.runChecksum(), head.superstep(), head.phase(), head.sourceWorker(), head.destinationWorker()]).toEqual([
       FRAME_FORMAT_VERSION,
       header.runChecksum,
       header.superstep,
@@ -392,12 +451,15 @@ describe('rejected frames', () => {
       header.sourceWorker,
       header.destinationWorker,
     ]);
-    expect(frame.batchesLength()).toBe(4);
-    const second = frame.batches(1)!;
+    // the frame's own batch (0 -> 1, dense f64) inline, three more
+    // its route 0 -> 1 differs from the frame's workers (3 -> 1): the source is written, the destination left out (2^32 - 1)
+    expect([frame.kind(), frame.count(), frame.codec(), frame.sourcePartition(), frame.destinationPartition(), Array.from(frame.f64ValuesArray()!)]).toEqual([BatchKind.ValuesF64, 3, Codec.None, 0, 0xffff_ffff, [1, 2, 3]]);
+    expect(frame.moreLength()).toBe(3);
+    const second = frame.more(0)!;
     expect([second.sourcePartition(), second.kind(), second.count(), Array.from(second.i32ValuesArray()!), Array.from(second.idsArray()!)]).toEqual([2, BatchKind.ValuesI32, 2, [4, 5], [0, 6]]);
-    const spikes = frame.batches(2)!;
+    const spikes = frame.more(1)!;
     expect([spikes.kind(), Array.from(spikes.stepOffsetsArray()!), Array.from(spikes.idsArray()!)]).toEqual([BatchKind.Spikes, [0, 1, 3], [2, 0, 5]]);
-    const limbs = frame.batches(3)!;
+    const limbs = frame.more(2)!;
     expect([limbs.kind(), limbs.rowWidth(), limbs.u64ValuesLength(), limbs.u64Values(1)]).toEqual([BatchKind.LimbsU64, 2, 2, 2n]);
   });
 });
@@ -506,6 +568,9 @@ describe('encodeFrame refuses batches that break the wire contract (E_TRANSPORT)
     ['superstep 2^32', { ...header, superstep: 2 ** 32 }, [], 'superstep'],
     ['run checksum 1.5', { ...header, runChecksum: 1.5 }, [], 'runChecksum'],
     ['phase 256', { ...header, phase: 256 }, [], 'phase'],
+    ['worker 2^16 (16-bit)', { ...header, destinationWorker: 0x1_0000 }, [], 'destinationWorker'],
+    ['no batches', header, [], 'batches'],
+    ['partition 2^32 - 1 (reserved)', header, [{ kind: 'ids', sourcePartition: 0xffff_ffff, destinationPartition: 1, ids: new Uint32Array(0) }], 'batches[0].sourcePartition'],
     ['partition NaN', header, [{ kind: 'ids', sourcePartition: NaN, destinationPartition: 1, ids: new Uint32Array(0) }], 'batches[0].sourcePartition'],
     ['ids of another length', header, [{ kind: 'values-i32', ...route, values: new Int32Array(3), ids: new Uint32Array(2) }], 'batches[0].ids'],
     ['ids not Uint32Array', header, [{ kind: 'values-i32', ...route, values: new Int32Array(1), ids: new Int32Array(1) as unknown as Uint32Array }], 'batches[0].ids'],
