@@ -35,7 +35,7 @@
 import { ErrorCode, TransportError } from '../errors.js';
 import type { WasmHost } from '../memory/host.js';
 import type { ExchangeLists, PlacedPartition } from '../place/place.js';
-import { encodeFrame, type BatchKind } from './frame.js';
+import { encodeFrame, type BatchKind, type PayloadCodec } from './frame.js';
 
 export type CommunicationMode = 'naive' | 'batched' | 'optimized';
 export const COMMUNICATION_MODES: readonly CommunicationMode[] = ['naive', 'batched', 'optimized'];
@@ -45,14 +45,26 @@ export const NAIVE_MESSAGE_HEADER_BYTES = 16;
 export const NAIVE_ENTRY_ID_BYTES = 8;
 export const BATCH_HEADER_BYTES = 8;
 
-let frameOverhead = -1;
-/** Bytes an NMF1 frame adds around one batch's arrays (measured once, on a one-id batch). */
-export function frameOverheadBytes(): number {
-  if (frameOverhead < 0) {
-    const frame = encodeFrame({ runChecksum: 1, superstep: 1, phase: 1, sourceWorker: 0, destinationWorker: 1 }, [{ kind: 'ids', sourcePartition: 0, destinationPartition: 1, ids: Uint32Array.of(1) }]);
-    frameOverhead = frame.length - 4;
+const frameOverhead = { typed: -1, parts: -1 };
+/**
+ * Bytes an NMF1 frame adds around one batch (measured once by encoding one): `typed` around its
+ * typed arrays (codec None: what an uncompressed frame costs, the batched alternative), `parts`
+ * around a codec Parts payload (what the optimized frames cost besides their payload).
+ */
+export function frameOverheadBytes(form: 'typed' | 'parts' = 'typed'): number {
+  if (frameOverhead[form] < 0) {
+    const header = { runChecksum: 1, superstep: 1, phase: 1, sourceWorker: 0, destinationWorker: 1 };
+    const batch = { kind: 'ids' as const, sourcePartition: 0, destinationPartition: 1, ids: Uint32Array.of(1) };
+    // a payload codec that writes one byte: the frame around it is the overhead
+    const oneByte: PayloadCodec = {
+      encodePayload: () => Uint8Array.of(0),
+      payloadCount: () => 1,
+      decodePayload: () => ({ ids: Uint32Array.of(1), values: null, stepOffsets: null }),
+    };
+    frameOverhead.typed = encodeFrame(header, [batch]).length - 4;
+    frameOverhead.parts = encodeFrame(header, [batch], { codecs: oneByte, listLength: () => 2 }).length - 1;
   }
-  return frameOverhead;
+  return frameOverhead[form];
 }
 
 export type ListKind = 'plain' | 'push' | 'pull';

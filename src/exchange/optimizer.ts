@@ -20,10 +20,14 @@
  *
  * Predictions (per "full exchange", every list element of every pair once): naive bytes =
  * Σ cut arcs × (16 + 8 + payload), batched = per pair 8 + Σ cut arcs × (8 + payload), optimized =
- * per pair the batch or frame header + elements × (id bytes if sparse + payload). BFS announces
- * each copy exactly once over a run, so there the prediction is the run's ratio whatever the
- * levels; PageRank is dense, so exact per superstep; WCC and LIF assume copies are equally likely
- * to change whatever their cut arcs.
+ * per pair the batch or frame header + elements × (id bytes if sparse + payload). PageRank is
+ * dense, so exact per superstep; WCC and LIF assume copies are equally likely to change whatever
+ * their cut arcs. BFS sends each copy about once over a run, but a pair's batches travel in one
+ * frame per superstep its copies are reached in, and with small batches the frame headers are most
+ * of the bytes: frontier.ts estimates, from the placement and the source alone (never the run),
+ * the schedule bfs.ts takes and the superstep of each copy, so a pair counts its reached copies,
+ * one header per distinct superstep, ids as the codecs would encode them at that density and
+ * levels as one varint byte (a superstep's levels lie within one band).
  */
 import { OptionsError } from '../errors.js';
 import { graphKernels } from '../execute/kernels.js';
@@ -48,6 +52,7 @@ import {
   type PartitionWeights,
 } from './accounting.js';
 import { CompressionManager } from './codecs.js';
+import { estimateFrontier, type FrontierEstimate } from './frontier.js';
 import { BandwidthMonitor, type LinkFigures, type PredictionError } from './monitor.js';
 import { MAILBOX_HEADER_BYTES, type MailboxDirectory, type MailboxOptions, type RouterCommunication, type StepCommunication } from './router.js';
 import { NetworkTopologyAnalyzer, type LinkModel, type Routing, type TopologyOptions, type TopologySummary, type Transport } from './topology.js';
@@ -60,6 +65,8 @@ export interface CommunicationOptions {
   transport?: Transport;
   /** simulated hosts: groups of workers (default: one host) */
   hosts?: number[][];
+  /** BFS: the source the prediction assumes (a run's own source; default 0) */
+  source?: number;
 }
 
 /** One channel between one pair of partitions, for one full exchange. */
@@ -74,6 +81,15 @@ export interface PairPattern {
   /** what one naive message carries (accounting.ts naivePayloadOf); null: not counted as naive messages */
   naivePayloadBytes?: number | null;
   sparse: boolean;
+  /**
+   * frames the pair's batches travel in over the run, per full exchange of its elements (frontier
+   * algorithms: the supersteps its copies are sent in, frontier.ts); default 1
+   */
+  frames?: number;
+  /** the pair's list length (the id universe), with `frames` */
+  listLength?: number;
+  /** with `frames` and codecs: bytes an element's value takes encoded (BFS levels of one band: 1) */
+  encodedPayloadBytes?: number;
 }
 
 export interface CommunicationPattern {
@@ -99,15 +115,17 @@ export interface OptimizedCommunication {
   /** what the optimizer decided, in words (e.g. that it does nothing on shared memory) */
   note: string;
   /** the predicted bytes of one full exchange in each mode */
-  predicted: { naive: number; batched: number; optimized: number };
+  predicted: { naive: number; batched: number; optimized: number; messages: number };
 }
 
 /** Pairs of partitions whose channels an algorithm uses (accounting.ts CHANNELS). */
-function channelsOf(algorithm: string, replicaTargets: boolean): number[] {
+function channelsOf(algorithm: string, replicaTargets: boolean, frontier?: FrontierEstimate): number[] {
   switch (algorithm) {
     case 'pagerank':
       return replicaTargets ? [0, 1] : [0];
     case 'bfs':
+      // searching by exchange, levels travel as (position, i32) on WCC's channels
+      if (frontier?.byExchange) return replicaTargets ? [4, 5] : [5];
       return replicaTargets ? [2, 3] : [3];
     case 'wcc':
       return [4, 5];
@@ -120,11 +138,21 @@ function channelsOf(algorithm: string, replicaTargets: boolean): number[] {
   }
 }
 
-/** The exchange pattern of a placement: every pair's channels with their elements and cut arcs. */
-export function patternOf(placed: readonly PlacedPartition[], weights: readonly PartitionWeights[], algorithm: string, rowBytes: number): CommunicationPattern {
+/**
+ * The exchange pattern of a placement: every pair's channels with their elements and cut arcs. With
+ * a `frontier` estimate (BFS), only the copies it expects to be sent count, each pair in as many
+ * frames as the distinct supersteps of its copies.
+ */
+export function patternOf(
+  placed: readonly PlacedPartition[],
+  weights: readonly PartitionWeights[],
+  algorithm: string,
+  rowBytes: number,
+  frontier?: { estimate: FrontierEstimate; host: WasmHost },
+): CommunicationPattern {
   const replicaTargets = placed.some((part) => part.replicaTargets);
   const pairs: PairPattern[] = [];
-  for (const channel of channelsOf(algorithm, replicaTargets)) {
+  for (const channel of channelsOf(algorithm, replicaTargets, frontier?.estimate)) {
     const shape = CHANNELS[channel]!;
     placed.forEach((part, p) => {
       const lists = shape.lists === 'plain' ? part : part[shape.lists as Exclude<ListKind, 'plain'>];
@@ -132,10 +160,36 @@ export function patternOf(placed: readonly PlacedPartition[], weights: readonly 
       const peers = send ? lists.sendPeers : lists.receivePeers;
       const offsets = send ? lists.sendOffsets : lists.receiveOffsets;
       const w = send ? weights[p]![shape.lists].send : weights[p]![shape.lists].receive;
+      const local = frontier ? frontier.host.view(Uint32Array, send ? lists.sendLocal : lists.receiveLocal, offsets[offsets.length - 1]!) : null;
       peers.forEach((q, i) => {
         let cutArcs = 0;
-        for (let e = offsets[i]!; e < offsets[i + 1]!; e++) cutArcs += w[e]!;
-        pairs.push({ from: p, to: q, channel, elements: offsets[i + 1]! - offsets[i]!, cutArcs, payloadBytes: payloadBytesOf(shape, rowBytes), naivePayloadBytes: naivePayloadOf(algorithm, shape, rowBytes), sparse: shape.sparse });
+        let elements = offsets[i + 1]! - offsets[i]!;
+        let frames: number | undefined;
+        if (frontier && local) {
+          // announce: masters reached; gather: replicas reached over a local arc (frontier.ts)
+          const { superstep, reachedLocally } = frontier.estimate;
+          const steps = new Set<number>();
+          elements = 0;
+          for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
+            const l = local[e]!;
+            const key = superstep[p]![l]!;
+            if (key < 0 || (!send && reachedLocally[p]![l] === 0) || (send && !frontier.estimate.byExchange && key === 0)) continue;
+            steps.add(key);
+            elements++;
+            cutArcs += w[e]!;
+          }
+          frames = steps.size;
+        } else {
+          for (let e = offsets[i]!; e < offsets[i + 1]!; e++) cutArcs += w[e]!;
+        }
+        const pair: PairPattern = { from: p, to: q, channel, elements, cutArcs, payloadBytes: payloadBytesOf(shape, rowBytes), naivePayloadBytes: naivePayloadOf(algorithm, shape, rowBytes), sparse: shape.sparse };
+        if (frames !== undefined) {
+          pair.frames = frames;
+          pair.listLength = offsets[i + 1]! - offsets[i]!;
+          // levels sent in one superstep lie within one band (< UNIT_BAND apart): one zigzag varint byte each
+          if (shape.value === 'i32') pair.encodedPayloadBytes = 1;
+        }
+        pairs.push(pair);
       });
     });
   }
@@ -144,6 +198,21 @@ export function patternOf(placed: readonly PlacedPartition[], weights: readonly 
 
 /** Bytes an encoded id takes, predicted: delta varints of ids spread over the list (1-2 bytes). */
 const PREDICTED_ENCODED_ID_BYTES = 1.5;
+/** A Parts payload's part header: codec byte, element count and byte length (one-byte varints, mostly). */
+const PART_HEADER_BYTES = 3;
+
+/**
+ * Encoded id bytes of `elements` ids spread over `frames` frames of a list of `listLength`
+ * (CompressionManager's choice, modelled): per frame the smaller of delta varints (a gap of about
+ * listLength / ids each) and a bitmap of the list.
+ */
+function encodedIdBytes(elements: number, frames: number, listLength: number): number {
+  if (elements === 0 || frames === 0) return 0;
+  const perFrame = elements / frames;
+  const gap = listLength / perFrame;
+  const varint = perFrame * Math.max(1, Math.ceil(Math.log2(gap + 1) / 7));
+  return frames * Math.min(varint, Math.ceil(listLength / 8));
+}
 
 export { frameOverheadBytes };
 
@@ -176,13 +245,15 @@ export class CommunicationOptimizer {
     const routing = topology.routing((p, q) => talks.has(p * topology.workers + q));
     const hierarchical = routing === 'hierarchical';
     const sparse = pattern.pairs.some((pair) => pair.sparse);
-    const header = this.topology.transport === 'frames' ? frameOverheadBytes() : MAILBOX_HEADER_BYTES;
+    const header = this.topology.transport === 'frames' ? frameOverheadBytes(this.compress ? 'parts' : 'typed') : MAILBOX_HEADER_BYTES;
     const idBytes = this.compress ? PREDICTED_ENCODED_ID_BYTES : 4;
     let naive = 0;
     let batched = 0;
     let optimized = 0;
     let naiveSeconds = 0;
     let optimizedSeconds = 0;
+    /** optimized messages (frames or mailbox batches) */
+    let messages = 0;
     const hostPairs = new Map<number, { bytes: number; link: LinkModel }>();
     for (const pair of pattern.pairs) {
       if (pair.elements === 0) continue;
@@ -190,9 +261,14 @@ export class CommunicationOptimizer {
       const naivePayload = pair.naivePayloadBytes === undefined ? pair.payloadBytes : pair.naivePayloadBytes;
       const naiveArcs = naivePayload === null ? 0 : pair.cutArcs;
       const naiveBytes = naiveArcs * (NAIVE_MESSAGE_HEADER_BYTES + NAIVE_ENTRY_ID_BYTES + (naivePayload ?? 0));
-      const optimizedBytes = header + pair.elements * ((pair.sparse ? idBytes : 0) + pair.payloadBytes);
+      const frames = pair.frames ?? 1;
+      messages += frames;
+      const optimizedBytes =
+        pair.frames !== undefined && this.compress && pair.listLength !== undefined
+          ? frames * (header + PART_HEADER_BYTES * (pair.payloadBytes > 0 ? 2 : 1)) + encodedIdBytes(pair.elements, frames, pair.listLength) + pair.elements * (pair.encodedPayloadBytes ?? pair.payloadBytes)
+          : frames * header + pair.elements * ((pair.sparse ? idBytes : 0) + pair.payloadBytes);
       naive += naiveBytes;
-      batched += (this.topology.transport === 'frames' ? header : BATCH_HEADER_BYTES) + naiveArcs * (NAIVE_ENTRY_ID_BYTES + (naivePayload ?? 0));
+      batched += frames * (this.topology.transport === 'frames' ? header : BATCH_HEADER_BYTES) + naiveArcs * (NAIVE_ENTRY_ID_BYTES + (naivePayload ?? 0));
       optimized += optimizedBytes;
       naiveSeconds += naiveArcs * link.latency + naiveBytes / link.bandwidth;
       if (hierarchical && !topology.sameHost(pair.from, pair.to)) {
@@ -202,7 +278,7 @@ export class CommunicationOptimizer {
         entry.bytes += optimizedBytes;
         hostPairs.set(key, entry);
       } else {
-        optimizedSeconds += link.latency + optimizedBytes / link.bandwidth;
+        optimizedSeconds += frames * link.latency + optimizedBytes / link.bandwidth;
       }
     }
     for (const { bytes, link } of hostPairs.values()) optimizedSeconds += link.latency + bytes / link.bandwidth;
@@ -240,7 +316,7 @@ export class CommunicationOptimizer {
       expectedBatchedSavings: batched > 0 ? 1 - optimized / batched : 0,
       routing,
       note,
-      predicted: { naive, batched, optimized },
+      predicted: { naive, batched, optimized, messages },
     };
   }
 }
@@ -281,7 +357,8 @@ export function prepareCommunication(
   const rowBytes = typeof settings.rowBytes === 'number' ? settings.rowBytes : 8;
   const window = typeof settings.epoch === 'number' ? settings.epoch : 1;
   // LIF ring rows carry one i64 per step of the next epoch
-  const expected = optimizer.optimize(patternOf(placed, weights, algorithm, algorithm === 'lif' ? 8 * window : rowBytes));
+  const frontier = algorithm === 'bfs' ? { estimate: estimateFrontier(host, placed, typeof settings.source === 'number' ? settings.source : 0), host } : undefined;
+  const expected = optimizer.optimize(patternOf(placed, weights, algorithm, algorithm === 'lif' ? 8 * window : rowBytes, frontier));
   const runChecksum = (Math.random() * 0x1_0000_0000) >>> 0;
   const routers = placed.map((part, p): RouterCommunication => ({
     mode: optimizer.mode,
@@ -353,7 +430,7 @@ export function summariseCommunication(prepared: PreparedCommunication, perSuper
   const { optimizer, expected } = prepared;
   const topology = optimizer.topology;
   const hierarchical = expected.routing === 'hierarchical';
-  const header = topology.transport === 'frames' ? frameOverheadBytes() : MAILBOX_HEADER_BYTES;
+  const header = topology.transport === 'frames' ? frameOverheadBytes(optimizer.compress ? 'parts' : 'typed') : MAILBOX_HEADER_BYTES;
   const empty = (): CommunicationStep => ({ naive: { bytes: 0, messages: 0 }, batched: { bytes: 0, messages: 0 }, optimized: { bytes: 0, messages: 0 }, routed: { bytes: 0, messages: 0 }, mailbox: { bytes: 0, messages: 0 } });
   const totals = empty();
   let ids = 0;
@@ -444,7 +521,8 @@ export function planCommunication(graph: NeuromorphicGraph, plan: PartitionPlan,
   try {
     const placed = placePartitions(graph, plan, { inArcs: false, neurons: false });
     const rowBytes = algorithm === 'pagerank' ? graphKernels(host).fixedsum_row_bytes() : 8;
-    return optimizer.optimize(patternOf(placed, cutArcWeights(host, placed, algorithm === 'wcc'), algorithm, rowBytes));
+    const frontier = algorithm === 'bfs' ? { estimate: estimateFrontier(host, placed, options.source ?? 0), host } : undefined;
+    return optimizer.optimize(patternOf(placed, cutArcWeights(host, placed, algorithm === 'wcc'), algorithm, rowBytes, frontier));
   } finally {
     host.arena.release(mark);
   }

@@ -162,7 +162,7 @@ describe('optimizeWorkerCommunication', () => {
     expect(plan.optimizations.find((o) => o.name === 'compression')!.applied).toBe(false);
     expect(plan.optimizations.find((o) => o.name === 'hierarchical')!.applied).toBe(false);
     // naive: 2 × 400 × (16 + 8 + 4); batched: 2 × (8 + 400 × 12); optimized: 2 × (8 + 100 × (4 + 4))
-    expect(plan.predicted).toEqual({ naive: 22_400, batched: 9_616, optimized: 1_616 });
+    expect(plan.predicted).toEqual({ naive: 22_400, batched: 9_616, optimized: 1_616, messages: 2 });
     expect(plan.expectedBandwidthSavings).toBeCloseTo(1 - 1616 / 22400, 12);
     expect(plan.expectedBatchedSavings).toBeCloseTo(1 - 1616 / 9616, 12);
     expect(plan.routing).toBe('direct');
@@ -172,7 +172,12 @@ describe('optimizeWorkerCommunication', () => {
     const frames = optimizeWorkerCommunication(2, pattern, { transport: 'frames' });
     expect(frames.optimizations.find((o) => o.name === 'compression')!.applied).toBe(true);
     // one frame each way around 100 ids at 1.5 bytes and 100 values
-    expect(frames.predicted.optimized).toBeCloseTo(2 * (frameOverheadBytes() + 100 * 5.5), 9);
+    expect(frames.predicted.optimized).toBeCloseTo(2 * (frameOverheadBytes('parts') + 100 * 5.5), 9);
+    // a frontier pair (frames known): 100 ids in 4 frames over a list of 400 (gaps of 16: one varint
+    // byte each, under the 50-byte bitmap), levels one byte each, two part headers of 3 bytes a frame
+    const frontier = optimizeWorkerCommunication(2, { algorithm: 'bfs', pairs: [{ ...pattern.pairs[0]!, frames: 4, listLength: 400, encodedPayloadBytes: 1 }] }, { transport: 'frames' });
+    expect(frontier.predicted.optimized).toBe(4 * (frameOverheadBytes('parts') + 6) + 4 * 25 + 100);
+    expect(frontier.predicted.messages).toBe(4);
     const hosts = optimizeWorkerCommunication(4, { algorithm: 'wcc', pairs: [...pattern.pairs, { ...pattern.pairs[0]!, from: 2, to: 3 }, { ...pattern.pairs[0]!, from: 0, to: 2 }] }, { hosts: [[0, 1], [2, 3]] });
     expect(hosts.routing).toBe('hierarchical');
     expect(hosts.optimizations.find((o) => o.name === 'hierarchical')!.applied).toBe(true);
