@@ -65,12 +65,12 @@ describe('calculateLoadBalanceScore and loadModelFor', () => {
     expect(both.score).toBeCloseTo(3.5 / 5, 12);
   });
 
-  it('load models: arcs dominate the graph algorithms, neurons dominate LIF; unknown algorithm -> OptionsError', () => {
+  it('load models: arcs dominate the searches, a vertex costs more than an arc in PageRank (exact sums) and LIF; unknown algorithm -> OptionsError', () => {
     for (const algorithm of ALGORITHMS) {
       const model = loadModelFor(algorithm) as { vertexCost: number; arcCost: number };
       expect(model.vertexCost).toBeGreaterThan(0);
       expect(model.arcCost).toBeGreaterThan(0);
-      if (algorithm === 'lif') expect(model.vertexCost).toBeGreaterThan(model.arcCost);
+      if (algorithm === 'lif' || algorithm === 'pagerank') expect(model.vertexCost).toBeGreaterThan(model.arcCost);
       else expect(model.arcCost).toBeGreaterThan(model.vertexCost);
     }
     expect(() => loadModelFor('dijkstra' as never)).toThrow(OptionsError);

@@ -59,7 +59,11 @@ describe('CommunicationEstimator: the cheap estimate against finished plans', ()
       expect(ranking(estimates, 'communicationVolume')).toEqual(ranking(exact, 'communicationVolume'));
       expect(ranking(estimates, 'valuesPerActiveSuperstep')).toEqual(ranking(exact, 'valuesPerActiveSuperstep'));
       expect(selectOptimalStrategy(estimates)).toBe('vertex-cut');
-      expect(selectOptimalStrategy(exact)).toBe('vertex-cut');
+      // PageRank's vertices cost ~15 arcs (balance.ts), so compute is most of a superstep and the
+      // exact figures may prefer a plan a little better balanced: the estimate's choice must then
+      // cost within 2% of the best exact prediction
+      const best = Math.min(...exact.map((e) => e.predictedSeconds));
+      expect(exact.find((e) => e.strategy === 'vertex-cut')!.predictedSeconds).toBeLessThanOrEqual(best * 1.02);
     });
   }
 
@@ -163,12 +167,16 @@ describe('CommunicationEstimator: the model', () => {
   });
 
   it('an edge-cut cannot split a hub: its heaviest worker carries the hub and its in-arcs', () => {
-    // 200 leaves all pointing at vertex 0 and nothing else: no edge-cut of 4 parts balances that
-    const hub = graphOf(201, Array.from({ length: 200 }, (_, i): [number, number] => [i + 1, 0]));
+    // 20 leaves with 20 parallel arcs each into vertex 0 and nothing else: no edge-cut of 4 parts
+    // balances that (parallel arcs, since PageRank's vertices weigh ~15 arcs: 400 leaves with one
+    // arc each would outweigh the hub)
+    const hub = graphOf(21, Array.from({ length: 400 }, (_, i): [number, number] => [1 + (i % 20), 0]));
     const estimates = estimator.estimate(analyzeGraphStructure(hub), 'pagerank', 4, degreeProfile(hub));
     const byStrategy = new Map(estimates.map((e) => [e.strategy, e]));
-    expect(byStrategy.get('edge-cut')!.workPerWorker).toBeGreaterThanOrEqual(200);
-    expect(byStrategy.get('vertex-cut')!.workPerWorker).toBeLessThan(100);
+    const model = loadModelFor('pagerank') as { vertexCost: number; arcCost: number };
+    const hubWork = model.vertexCost + 400 * model.arcCost;
+    expect(byStrategy.get('edge-cut')!.workPerWorker).toBeGreaterThanOrEqual(hubWork);
+    expect(byStrategy.get('vertex-cut')!.workPerWorker).toBeLessThan(hubWork / 2);
   });
 
   it('the fitted model: NE values count each mirror twice, its boundary grows with the edge-cut share, the hybrid sits between its two sides', () => {
