@@ -81,7 +81,7 @@ function buildProgram(io: CliIo, host: () => WasmHost): Command {
     .option('--out <FILE>', 'write the values as JSON')
     .option('--stats <FILE>', 'write execution statistics as JSON')
     .option('--comm <mode>', 'optimized | batched | naive: which accounting the bytes and messages report (stats.communication has all three)')
-    .option('--transport <kind>', 'shared | frames: frames encode every batch as its NMF1 frame and decode it on the other side')
+    .option('--transport <kind>', 'shared | frames | ports: frames encode every batch as its NMF1 frame and decode it on the other side; ports post each frame to the receiving thread over a MessagePort')
     .option('--hosts <GROUPS>', 'simulated hosts as worker groups, e.g. 0,1/2,3 (network links between groups)')
     .option('--checkpoint-dir <DIR>', 'write checkpoints to DIR (temporary file, fsync, rename; the last 2 kept)')
     .option('--checkpoint-interval <N>', 'auto (Young/Daly from the measured cost and failures; default) or N supersteps')

@@ -153,11 +153,11 @@ function protectionOf(flags: RunFlags, workers: number): Pick<DistributedRunOpti
   return { faultTolerance, ...(faults.length > 0 ? { faults } : {}) };
 }
 
-/** `--comm MODE`, `--transport shared|frames`, `--hosts 0,1/2,3` (worker groups of simulated hosts). */
+/** `--comm MODE`, `--transport shared|frames|ports`, `--hosts 0,1/2,3` (worker groups of simulated hosts). */
 function communicationOf(flags: RunFlags, workers: number): CommunicationOptions {
   const communication: CommunicationOptions = {};
   if (flags.comm !== undefined) communication.communication = choiceOption('--comm', flags.comm, COMMUNICATION_MODES);
-  if (flags.transport !== undefined) communication.transport = choiceOption('--transport', flags.transport, ['shared', 'frames'] as const);
+  if (flags.transport !== undefined) communication.transport = choiceOption('--transport', flags.transport, ['shared', 'frames', 'ports'] as const);
   if (flags.hosts !== undefined) {
     communication.hosts = flags.hosts.split('/').map((group) => group.split(',').map((worker) => integerOption('--hosts', worker.trim(), 0, workers - 1)));
   }

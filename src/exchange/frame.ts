@@ -427,6 +427,18 @@ export function decodeFrame(input: Uint8Array, expect: FrameExpectation = {}): D
   return { formatVersion, ...header, batches };
 }
 
+/**
+ * The superstep a frame's header names, read without checking the frame (-1 when the header cannot
+ * be located inside the bytes): for a receiver that must skip frames of exchanges it did not read.
+ * Decode the frame before believing anything else in it.
+ */
+export function peekSuperstep(bytes: Uint8Array): number {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 8) return -1;
+  const at = fieldPosition(bytes, HEADER_SLOT);
+  if (at < 0 || at + HEADER.bytes > bytes.length) return -1;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at + HEADER.superstep, true);
+}
+
 /** The three ways decodeFrame rejects (one error code each); they name the batch being read. */
 interface Rejects {
   corrupt: (problem: string, field: string, offset?: number) => never;

@@ -54,19 +54,21 @@ import {
 import { CompressionManager } from './codecs.js';
 import { estimateFrontier, type FrontierEstimate } from './frontier.js';
 import { BandwidthMonitor, type LinkFigures, type PredictionError } from './monitor.js';
-import { MAILBOX_HEADER_BYTES, type MailboxDirectory, type MailboxOptions, type RouterCommunication, type StepCommunication } from './router.js';
-import { NetworkTopologyAnalyzer, type LinkModel, type Routing, type TopologyOptions, type TopologySummary, type Transport } from './topology.js';
+import { MAILBOX_HEADER_BYTES, type TransportFault, type MailboxDirectory, type MailboxOptions, type RouterCommunication, type StepCommunication } from './router.js';
+import { framed, NetworkTopologyAnalyzer, type LinkModel, type Routing, type TopologyOptions, type TopologySummary, type Transport } from './topology.js';
 
 /** The run options of the communication layer (coordinator DistributedRunOptions). */
 export interface CommunicationOptions {
   /** which accounting the run's headline bytes and messages report (default optimized) */
   communication?: CommunicationMode;
-  /** 'frames': every batch is encoded and decoded as its NMF1 frame (default 'shared') */
+  /** 'frames' / 'ports': every batch is encoded and decoded as its NMF1 frame (default 'shared'; topology.ts) */
   transport?: Transport;
   /** simulated hosts: groups of workers (default: one host) */
   hosts?: number[][];
   /** BFS: the source the prediction assumes (a run's own source; default 0) */
   source?: number;
+  /** for tests (transport 'ports'): lose or damage the frame partition `from` sends to `to` in exchange `exchange` */
+  transportFault?: TransportFault & { from: number };
 }
 
 /** One channel between one pair of partitions, for one full exchange. */
@@ -231,12 +233,12 @@ export class CommunicationOptimizer {
 
   /** Whether batches travel as frames at all (then codecs can pay). */
   get frames(): boolean {
-    return this.topology.transport === 'frames' || this.topology.hosts.length > 1;
+    return framed(this.topology.transport) || this.topology.hosts.length > 1;
   }
 
   /** Whether the codecs run: optimized mode over frames. */
   get compress(): boolean {
-    return this.mode === 'optimized' && this.topology.transport === 'frames';
+    return this.mode === 'optimized' && framed(this.topology.transport);
   }
 
   optimize(pattern: CommunicationPattern): OptimizedCommunication {
@@ -245,7 +247,7 @@ export class CommunicationOptimizer {
     const routing = topology.routing((p, q) => talks.has(p * topology.workers + q));
     const hierarchical = routing === 'hierarchical';
     const sparse = pattern.pairs.some((pair) => pair.sparse);
-    const header = this.topology.transport === 'frames' ? frameOverheadBytes(this.compress ? 'parts' : 'typed') : MAILBOX_HEADER_BYTES;
+    const header = framed(this.topology.transport) ? frameOverheadBytes(this.compress ? 'parts' : 'typed') : MAILBOX_HEADER_BYTES;
     const idBytes = this.compress ? PREDICTED_ENCODED_ID_BYTES : 4;
     let naive = 0;
     let batched = 0;
@@ -268,7 +270,7 @@ export class CommunicationOptimizer {
           ? frames * (header + PART_HEADER_BYTES * (pair.payloadBytes > 0 ? 2 : 1)) + encodedIdBytes(pair.elements, frames, pair.listLength) + pair.elements * (pair.encodedPayloadBytes ?? pair.payloadBytes)
           : frames * header + pair.elements * ((pair.sparse ? idBytes : 0) + pair.payloadBytes);
       naive += naiveBytes;
-      batched += frames * (this.topology.transport === 'frames' ? header : BATCH_HEADER_BYTES) + naiveArcs * (NAIVE_ENTRY_ID_BYTES + (naivePayload ?? 0));
+      batched += frames * (framed(this.topology.transport) ? header : BATCH_HEADER_BYTES) + naiveArcs * (NAIVE_ENTRY_ID_BYTES + (naivePayload ?? 0));
       optimized += optimizedBytes;
       naiveSeconds += naiveArcs * link.latency + naiveBytes / link.bandwidth;
       if (hierarchical && !topology.sameHost(pair.from, pair.to)) {
@@ -368,8 +370,10 @@ export function prepareCommunication(
     rowBytes,
     weights: weights[p]!,
     scratch: null,
+    ...(options.transportFault?.from === p ? { fault: { to: options.transportFault.to, exchange: options.transportFault.exchange, kind: options.transportFault.kind } } : {}),
   }));
-  return { optimizer, expected, routers, mailboxes: { frames: optimizer.topology.transport === 'frames', window } };
+  const transport = optimizer.topology.transport;
+  return { optimizer, expected, routers, mailboxes: { frames: transport === 'frames', ports: transport === 'ports', window } };
 }
 
 /** Allocate the codecs' scratch regions, once the mailboxes are known (their capacity bounds a part). */
@@ -430,7 +434,7 @@ export function summariseCommunication(prepared: PreparedCommunication, perSuper
   const { optimizer, expected } = prepared;
   const topology = optimizer.topology;
   const hierarchical = expected.routing === 'hierarchical';
-  const header = topology.transport === 'frames' ? frameOverheadBytes(optimizer.compress ? 'parts' : 'typed') : MAILBOX_HEADER_BYTES;
+  const header = framed(topology.transport) ? frameOverheadBytes(optimizer.compress ? 'parts' : 'typed') : MAILBOX_HEADER_BYTES;
   const empty = (): CommunicationStep => ({ naive: { bytes: 0, messages: 0 }, batched: { bytes: 0, messages: 0 }, optimized: { bytes: 0, messages: 0 }, routed: { bytes: 0, messages: 0 }, mailbox: { bytes: 0, messages: 0 } });
   const totals = empty();
   let ids = 0;

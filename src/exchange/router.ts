@@ -35,13 +35,31 @@
  *   +8   u32 channel (accounting.ts CHANNELS: which lists the batch follows)
  *   +12  u32 aux
  *   +16  the frame
+ *
+ * Port transport (`transport: 'ports'`, item 8's "threads that do not share the mailbox"): the same
+ * frame is posted (its buffer transferred) over a MessagePort of the pair, created by the
+ * coordinator per attempt and transferred with each thread's task; the receiving thread drains its
+ * port synchronously (`receiveMessageOnPort`, src/platform/node.ts) when the program first reads
+ * the inbox after the barrier, and decodes the frame into the inbox. Nothing of the batch is read
+ * from the sender's memory. What the receiver needs to know besides the frames is a NOTICE per pair
+ * and parity in shared memory, the part of the barrier's message a network barrier would carry:
+ *
+ *   +0   u32 exchange number (a stale notice is refused)
+ *   +4   u32 frame length (0: nothing sent this exchange, so no frame to wait for)
+ *   +8   u32 channel
+ *   +12  u32 unused
+ *
+ * A frame the notice announces but the port does not hold is waited for until the barrier timeout,
+ * then WorkerLostError (cause 'timeout'); a frame that fails its checks is the frame's TransportError,
+ * its message naming the pair and the superstep. Frames of an exchange the program never read are
+ * skipped; a frame of a later exchange ahead of the one announced means that one was lost.
  */
-import { ErrorCode, TransportError } from '../errors.js';
+import { ErrorCode, TransportError, WorkerLostError } from '../errors.js';
 import type { WasmHost } from '../memory/host.js';
 import type { ExchangeLists, PlacedPartition } from '../place/place.js';
 import { BATCH_HEADER_BYTES, CHANNELS, channelOf, frameOverheadBytes, countAlternatives, emptyCounts, frameKindOf, naivePayloadOf, payloadBytesOf, type BatchShape, type CommunicationMode, type ListKind, type ModeCounts, type PartitionWeights } from './accounting.js';
 import { CompressionManager, type CodecKernels } from './codecs.js';
-import { decodeFrame, encodeFrame, type MessageBatch } from './frame.js';
+import { decodeFrame, encodeFrame, peekSuperstep, type DecodedFrame, type MessageBatch } from './frame.js';
 import { BandwidthMonitor, LatencyPredictor, type PredictionError } from './monitor.js';
 import { DEFAULT_LINKS, type Transport } from './topology.js';
 
@@ -50,6 +68,8 @@ export const MAILBOX_AUX = 4;
 export const MAILBOX_POSITIONS = 8;
 export const MAILBOX_HEADER_BYTES = 8;
 export const WIRE_HEADER_BYTES = 16;
+/** u32 words of a port transport notice (per pair and parity) */
+export const NOTICE_WORDS = 4;
 /** Room for a frame's own structure beyond its arrays (frame.ts: table, vtables, vector headers). */
 const WIRE_SLACK_BYTES = 1024;
 
@@ -75,11 +95,15 @@ export interface MailboxDirectory {
   /** frame transport: offset of wire slot 0 of each mailbox (-1: none), and the bytes to slot 1 */
   wireBase?: number[];
   wireStride?: number[];
+  /** port transport: offset of the notices, NOTICE_WORDS u32 per (p -> q, parity) at ((p·workers + q)·2 + parity) */
+  noticeBase?: number;
 }
 
 export interface MailboxOptions {
   /** allocate a wire slot per mailbox and parity (transport 'frames') */
   frames?: boolean;
+  /** allocate a notice per pair and parity (transport 'ports') */
+  ports?: boolean;
   /** the most steps one spike batch spans (its step offsets travel in the frame) */
   window?: number;
 }
@@ -119,7 +143,38 @@ export function allocateMailboxes(host: WasmHost, placed: readonly PlacedPartiti
   }
   const directory: MailboxDirectory = { workers, base, stride, capacity, payloadOffset, payloadBytes: sizing.payloadBytes };
   if (options.frames) Object.assign(directory, { wireBase, wireStride });
+  if (options.ports) {
+    const words = workers * workers * 2 * NOTICE_WORDS;
+    directory.noticeBase = host.arena.alloc(4 * words, 64);
+    host.view(Uint32Array, directory.noticeBase, words).fill(0);
+  }
   return directory;
+}
+
+/** One partition's frame ports (transport 'ports'): to each peer it sends to, from each it receives from. */
+export interface PartitionPorts {
+  send: Record<number, MessagePort>;
+  receive: Record<number, MessagePort>;
+}
+
+/**
+ * One MessageChannel per pair that has a mailbox (the coordinator's side, once per attempt: a
+ * failed attempt's threads take their ports with them), and the notices zeroed. Every returned
+ * port must be transferred with its thread's task.
+ */
+export function openFramePorts(host: WasmHost, directory: MailboxDirectory): PartitionPorts[] {
+  const k = directory.workers;
+  if (directory.noticeBase !== undefined) host.view(Uint32Array, directory.noticeBase, k * k * 2 * NOTICE_WORDS).fill(0);
+  const ports: PartitionPorts[] = Array.from({ length: k }, () => ({ send: {}, receive: {} }));
+  for (let p = 0; p < k; p++) {
+    for (let q = 0; q < k; q++) {
+      if (directory.base[p * k + q]! < 0) continue;
+      const channel = new MessageChannel();
+      ports[p]!.send[q] = channel.port1;
+      ports[q]!.receive[p] = channel.port2;
+    }
+  }
+  return ports;
 }
 
 /** One buffer of a mailbox, as offsets. */
@@ -171,7 +226,23 @@ export interface RouterCommunication {
   weights: PartitionWeights;
   /** the CompressionManager's scratch region (frames transport, optimized mode) */
   scratch: { offset: number; bytes: number } | null;
+  /** transport 'ports': this partition's port to each peer it sends to, and from each it receives from (by peer) */
+  ports?: PartitionPorts;
+  /** transport 'ports': how long a frame announced by its notice may take to arrive (the barrier timeout) */
+  timeoutMs?: number;
+  /** for tests: lose or damage the frame this partition sends to `to` in exchange `exchange` (transport 'ports') */
+  fault?: TransportFault;
 }
+
+/** A frame that goes missing ('drop': announced, never posted) or arrives damaged ('corrupt': one byte flipped). */
+export interface TransportFault {
+  to: number;
+  exchange: number;
+  kind: 'drop' | 'corrupt';
+}
+
+/** Takes the next message waiting on a port, synchronously (Node: worker_threads.receiveMessageOnPort). */
+export type PortReceiver = (port: MessagePort) => { message: unknown } | undefined;
 
 function emptyStep(): StepCommunication {
   return { naive: emptyCounts(), batched: emptyCounts(), optimized: emptyCounts(), mailbox: emptyCounts(), ids: 0, idBytes: 0, predictedSeconds: 0, measuredSeconds: 0 };
@@ -209,6 +280,8 @@ export class Router {
     private readonly part: PlacedPartition | null = null,
     /** the worker's kernel instance (its codec_* exports run the codecs) */
     kernels: object | null = null,
+    /** transport 'ports': the platform's synchronous port read (src/platform/node.ts) */
+    private readonly receiveOnPort: PortReceiver | null = null,
   ) {
     this.words = new Uint32Array(memory.buffer);
     this.bytes = new Uint8Array(memory.buffer);
@@ -220,8 +293,12 @@ export class Router {
     this.decodeModel = new LatencyPredictor(DEFAULT_LINKS['frames-in-process']);
     if (communication) {
       if (!part) throw new Error('internal: a Router with a communication setup needs its partition');
-      if (communication.transport === 'frames') {
-        if (!directory.wireBase) throw new Error('internal: frame transport without wire slots');
+      if (communication.transport === 'ports') {
+        if (directory.noticeBase === undefined || !communication.ports) throw new Error('internal: port transport without notices or ports');
+        if (!receiveOnPort) throw new TransportError(ErrorCode.TRANSPORT, "transport 'ports' needs a synchronous port read (Node's worker_threads): not available on this platform", { field: 'transport' });
+      }
+      if (communication.transport !== 'shared') {
+        if (communication.transport === 'frames' && !directory.wireBase) throw new Error('internal: frame transport without wire slots');
         if (communication.mode === 'optimized') {
           if (!communication.scratch || !kernels) throw new Error('internal: optimized frames need codec kernels and a scratch region');
           this.codecs = new CompressionManager(kernels as CodecKernels, memory, communication.scratch);
@@ -231,8 +308,21 @@ export class Router {
     }
   }
 
+  /** batches travel as frames (in a wire slot or over a port) */
   private get frames(): boolean {
-    return this.communication?.transport === 'frames';
+    const transport = this.communication?.transport;
+    return transport === 'frames' || transport === 'ports';
+  }
+
+  private get ports(): boolean {
+    return this.communication?.transport === 'ports';
+  }
+
+  /** Close this partition's ports (the run is over; a new attempt gets new ones). */
+  close(): void {
+    const ports = this.communication?.ports;
+    if (!ports) return;
+    for (const port of [...Object.values(ports.send), ...Object.values(ports.receive)]) port.close();
   }
 
   private buffer(from: number, to: number, exchange: number): MailboxBuffer {
@@ -366,15 +456,32 @@ export class Router {
     return base + (exchange & 1) * this.directory.wireStride![index]!;
   }
 
-  /** Encode a committed batch as its frame into the wire slot and scramble the mailbox; returns the frame's bytes. */
+  /** Word index of the port notice of (from -> to) for `exchange`'s parity. */
+  private notice(from: number, to: number, exchange: number): number {
+    return (this.directory.noticeBase! >>> 2) + ((from * this.directory.workers + to) * 2 + (exchange & 1)) * NOTICE_WORDS;
+  }
+
+  /**
+   * Encode a committed batch as its frame, hand it to the transport (the wire slot, or the pair's
+   * port with its notice) and scramble the mailbox; returns the frame's bytes (0: nothing sent).
+   */
   private sendFrame(to: number, box: MailboxBuffer, entries: number, carriedBytes: number, aux: number, exchange: number, channel: number, shape: BatchShape, listLength: number, payload: number): number {
-    const slot = this.wireSlot(this.self, to, exchange);
     const words = this.words;
-    words[(slot + 4) >>> 2] = exchange;
-    words[(slot + 8) >>> 2] = channel;
-    words[(slot + 12) >>> 2] = aux;
+    const ports = this.ports;
+    const slot = ports ? -1 : this.wireSlot(this.self, to, exchange);
+    const notice = ports ? this.notice(this.self, to, exchange) : -1;
+    if (ports) {
+      words[notice] = exchange;
+      words[notice + 1] = 0;
+      words[notice + 2] = channel;
+    } else {
+      words[(slot + 4) >>> 2] = exchange;
+      words[(slot + 8) >>> 2] = channel;
+      words[(slot + 12) >>> 2] = aux;
+    }
     if (entries === 0) {
-      words[slot >>> 2] = 0;
+      // no frame: the receiver's notice (or slot) says there is nothing to wait for
+      if (!ports) words[slot >>> 2] = 0;
       return 0;
     }
     const raw = MAILBOX_HEADER_BYTES + carriedBytes;
@@ -386,10 +493,20 @@ export class Router {
       [batch],
       this.codecs ? { codecs: this.codecs, listLength: () => listLength } : undefined,
     );
-    const capacity = this.directory.wireStride![this.self * this.directory.workers + to]! - WIRE_HEADER_BYTES;
-    if (frame.length > capacity) throw new TransportError(ErrorCode.TRANSPORT, `a frame of ${frame.length} bytes exceeds its wire slot (${capacity})`, { field: 'frame' });
-    this.bytes.set(frame, slot + WIRE_HEADER_BYTES);
-    words[slot >>> 2] = frame.length;
+    const length = frame.length;
+    if (ports) {
+      const fault = this.communication!.fault;
+      const lost = fault !== undefined && fault.to === to && fault.exchange === exchange;
+      if (lost && fault.kind === 'corrupt') frame[length >>> 1]! ^= 0x20;
+      if (!(lost && fault.kind === 'drop')) this.communication!.ports!.send[to]!.postMessage(frame, [frame.buffer]);
+      // after the post: a receiver that sees the notice (after the barrier) finds the frame queued
+      words[notice + 1] = length;
+    } else {
+      const capacity = this.directory.wireStride![this.self * this.directory.workers + to]! - WIRE_HEADER_BYTES;
+      if (length > capacity) throw new TransportError(ErrorCode.TRANSPORT, `a frame of ${length} bytes exceeds its wire slot (${capacity})`, { field: 'frame' });
+      this.bytes.set(frame, slot + WIRE_HEADER_BYTES);
+      words[slot >>> 2] = length;
+    }
     // the receiver must decode the frame: nothing of the batch stays readable in the mailbox
     words[box.header >>> 2] = 0xffff_ffff;
     const positionBytes = shape.sparse ? 4 * entries : 0;
@@ -404,7 +521,7 @@ export class Router {
       step.ids += batch.ids.length;
       step.idBytes += this.codecs.encodeIds(batch.ids, listLength).bytes.length;
     }
-    return frame.length;
+    return length;
   }
 
   private observe(link: string, raw: number, predicted: number, seconds: number): void {
@@ -450,35 +567,58 @@ export class Router {
 
   /** Decode the frame `from` sent in `exchange` back into the mailbox buffer `box`. */
   private receiveFrame(from: number, exchange: number, box: MailboxBuffer): void {
-    const slot = this.wireSlot(from, this.self, exchange);
     const words = this.words;
-    const length = words[slot >>> 2]!;
-    const stamp = words[(slot + 4) >>> 2]!;
-    const channel = words[(slot + 8) >>> 2]!;
-    const aux = words[(slot + 12) >>> 2]!;
     const refuse = (problem: string, field: string): never => {
-      throw new TransportError(ErrorCode.FRAME_UNEXPECTED, `wire from partition ${from}: ${problem}`, { field, problem });
+      throw new TransportError(ErrorCode.FRAME_UNEXPECTED, `${this.ports ? 'port' : 'wire'} from partition ${from}: ${problem}`, { field, problem, from, to: this.self, superstep: exchange });
     };
+    let length: number;
+    let stamp: number;
+    let channel: number;
+    let slot = -1;
+    if (this.ports) {
+      const notice = this.notice(from, this.self, exchange);
+      stamp = words[notice]!;
+      length = words[notice + 1]!;
+      channel = words[notice + 2]!;
+    } else {
+      slot = this.wireSlot(from, this.self, exchange);
+      length = words[slot >>> 2]!;
+      stamp = words[(slot + 4) >>> 2]!;
+      channel = words[(slot + 8) >>> 2]!;
+      words[(box.header + MAILBOX_AUX) >>> 2] = words[(slot + 12) >>> 2]!;
+    }
     if (stamp !== exchange) refuse(`holds exchange ${stamp}, expected ${exchange}`, 'exchange');
     const shape = CHANNELS[channel] ?? refuse(`unknown channel ${channel}`, 'channel');
-    words[(box.header + MAILBOX_AUX) >>> 2] = aux;
     if (length === 0) {
       words[box.header >>> 2] = 0;
       return;
     }
-    const capacity = this.directory.wireStride![from * this.directory.workers + this.self]! - WIRE_HEADER_BYTES;
-    if (length > capacity) refuse(`a frame of ${length} bytes in a slot of ${capacity}`, 'length');
+    let bytes: Uint8Array;
     const started = performance.now();
+    if (this.ports) {
+      bytes = this.takeFrame(from, exchange, length);
+    } else {
+      const capacity = this.directory.wireStride![from * this.directory.workers + this.self]! - WIRE_HEADER_BYTES;
+      if (length > capacity) refuse(`a frame of ${length} bytes in a slot of ${capacity}`, 'length');
+      bytes = new Uint8Array(this.memory.buffer, slot + WIRE_HEADER_BYTES, length);
+    }
     // the receiver holds the other side of the sender's pair of lists
     const listLength = this.listOf({ ...shape, side: shape.side === 'send' ? 'receive' : 'send' }, from).length;
-    const frame = decodeFrame(new Uint8Array(this.memory.buffer, slot + WIRE_HEADER_BYTES, length), {
-      runChecksum: this.communication!.runChecksum,
-      superstep: exchange,
-      sourceWorker: from,
-      destinationWorker: this.self,
-      listLength: (source, destination) => (source === from && destination === this.self ? listLength : -1),
-      ...(this.codecs ? { codecs: this.codecs } : {}),
-    });
+    let frame: DecodedFrame;
+    try {
+      frame = decodeFrame(bytes, {
+        runChecksum: this.communication!.runChecksum,
+        superstep: exchange,
+        sourceWorker: from,
+        destinationWorker: this.self,
+        listLength: (source, destination) => (source === from && destination === this.self ? listLength : -1),
+        ...(this.codecs ? { codecs: this.codecs } : {}),
+      });
+    } catch (error) {
+      // name the pair and the superstep: the frame's own error says only which field
+      if (error instanceof TransportError) throw new TransportError(error.code, `frame from partition ${from} to ${this.self} in superstep ${exchange}: ${error.message}`, { ...error.details, from, to: this.self, superstep: exchange });
+      throw error;
+    }
     if (frame.batches.length !== 1) refuse(`${frame.batches.length} batches, expected 1`, 'batches');
     const batch = frame.batches[0]!;
     if (batch.kind !== frameKindOf(shape)) refuse(`a ${batch.kind} batch on a ${frameKindOf(shape)} channel`, 'kind');
@@ -492,8 +632,10 @@ export class Router {
     let payloadBytes = 0;
     if (batch.kind === 'spikes') {
       const offsets = batch.stepOffsets;
+      const first = batch.firstStep ?? 0;
+      words[(box.header + MAILBOX_AUX) >>> 2] = first;
       const steps = new Uint32Array(this.memory.buffer, box.payload, count);
-      for (let s = 0; s + 1 < offsets.length; s++) steps.fill(aux + s, offsets[s]!, offsets[s + 1]!);
+      for (let s = 0; s + 1 < offsets.length; s++) steps.fill(first + s, offsets[s]!, offsets[s + 1]!);
       payloadBytes = 4 * count;
     } else if ('values' in batch) {
       const bytes = new Uint8Array(batch.values.buffer, batch.values.byteOffset, batch.values.byteLength);
@@ -502,6 +644,7 @@ export class Router {
       this.bytes.set(bytes, box.payload);
       payloadBytes = bytes.length;
     }
+    if (this.ports && batch.kind !== 'spikes') words[(box.header + MAILBOX_AUX) >>> 2] = 0;
     words[box.header >>> 2] = count;
     const raw = MAILBOX_HEADER_BYTES + (ids ? 4 * count : 0) + payloadBytes;
     const seconds = (performance.now() - started) / 1000;
@@ -509,6 +652,46 @@ export class Router {
     this.decodeModel.observe(1, raw, seconds);
     this.observe(`${from}->${this.self}`, raw, predicted, seconds);
   }
+
+  /**
+   * The frame of `exchange` from `from`, off the pair's port (transport 'ports'): skips frames of
+   * exchanges the program never read; waits for one that is announced but not there yet until the
+   * timeout (WorkerLostError: it was lost in transit).
+   */
+  private takeFrame(from: number, exchange: number, length: number): Uint8Array {
+    const port = this.communication!.ports!.receive[from];
+    if (!port) throw new TransportError(ErrorCode.FRAME_UNEXPECTED, `port from partition ${from}: no port for this pair`, { field: 'port', from, to: this.self });
+    const timeout = this.communication!.timeoutMs ?? 30_000;
+    const deadline = performance.now() + timeout;
+    for (;;) {
+      const received = this.receiveOnPort!(port);
+      if (received === undefined) {
+        if (performance.now() >= deadline) {
+          throw new WorkerLostError(ErrorCode.WORKER_LOST, `the frame from partition ${from} to ${this.self} for superstep ${exchange} (${length} bytes) did not arrive within ${timeout} ms`, {
+            worker: from,
+            partition: from,
+            superstep: exchange,
+            cause: 'timeout',
+            to: this.self,
+          });
+        }
+        Atomics.wait(this.sleeper, 0, 0, 1);
+        continue;
+      }
+      const bytes = received.message as Uint8Array;
+      if (!(bytes instanceof Uint8Array)) throw new TransportError(ErrorCode.FRAME_CORRUPT, `port from partition ${from}: a message that is not a frame`, { field: 'bytes', from, to: this.self, superstep: exchange });
+      // the superstep the header says (-1: unreadable; the full decode that follows says why)
+      const superstep = peekSuperstep(bytes);
+      if (superstep === exchange || superstep < 0) return bytes;
+      // a frame of an exchange the program did not read: skipped
+      if (superstep < exchange) continue;
+      // ports deliver in order: a later frame first means the announced one was lost
+      throw new WorkerLostError(ErrorCode.WORKER_LOST, `the frame from partition ${from} to ${this.self} for superstep ${exchange} was lost: the port holds superstep ${superstep}'s`, { worker: from, partition: from, superstep: exchange, cause: 'timeout', to: this.self });
+    }
+  }
+
+  /** Slept on when a frame is late (nothing ever notifies it). */
+  private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
 
   /** Entries in a received batch. */
   count(box: MailboxBuffer): number {

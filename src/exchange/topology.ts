@@ -26,7 +26,18 @@
 import { OptionsError } from '../errors.js';
 
 export type LinkClass = 'shared-memory' | 'frames-in-process' | 'network';
-export type Transport = 'shared' | 'frames';
+/**
+ * How batches leave a worker: 'shared' in place in the mailboxes; 'frames' encoded as NMF1 frames
+ * into a wire slot of the shared memory; 'ports' encoded as frames and posted over a MessagePort to
+ * the receiving thread, which never reads the sender's memory (router.ts).
+ */
+export type Transport = 'shared' | 'frames' | 'ports';
+export const TRANSPORTS: readonly Transport[] = ['shared', 'frames', 'ports'];
+
+/** Whether batches travel as encoded frames on this transport. */
+export function framed(transport: Transport): boolean {
+  return transport !== 'shared';
+}
 export type Routing = 'direct' | 'hierarchical';
 
 /** A link's throughput and fixed per-message cost. */
@@ -46,7 +57,7 @@ export const DEFAULT_LINKS: Readonly<Record<LinkClass, LinkModel>> = {
 export interface TopologyOptions {
   /** groups of workers per (simulated) host; every worker in exactly one group. Default: one host */
   hosts?: number[][];
-  /** how workers of one host exchange: in place ('shared') or as encoded frames ('frames') */
+  /** how workers of one host exchange: in place ('shared') or as encoded frames ('frames', 'ports') */
   transport?: Transport;
   /** replace the default model of a link class */
   links?: Partial<Record<LinkClass, LinkModel>>;
@@ -74,7 +85,7 @@ export class NetworkTopologyAnalyzer {
     if (!Number.isInteger(workers) || workers < 1) throw new OptionsError('workers', 'must be a positive integer', workers);
     this.workers = workers;
     this.transport = options.transport ?? 'shared';
-    if (this.transport !== 'shared' && this.transport !== 'frames') throw new OptionsError('transport', "must be 'shared' or 'frames'", this.transport);
+    if (!TRANSPORTS.includes(this.transport)) throw new OptionsError('transport', `must be one of ${TRANSPORTS.join(', ')}`, this.transport);
     this.hosts = options.hosts ?? [Array.from({ length: workers }, (_, w) => w)];
     this.hostOf = new Int32Array(workers).fill(-1);
     if (!Array.isArray(this.hosts) || this.hosts.length === 0) throw new OptionsError('hosts', 'must be a non-empty list of worker groups', options.hosts);
@@ -105,7 +116,7 @@ export class NetworkTopologyAnalyzer {
   /** The class of the link from worker p to worker q. */
   linkClass(p: number, q: number): LinkClass {
     if (!this.sameHost(p, q)) return 'network';
-    return this.transport === 'frames' ? 'frames-in-process' : 'shared-memory';
+    return framed(this.transport) ? 'frames-in-process' : 'shared-memory';
   }
 
   link(p: number, q: number): LinkModel {

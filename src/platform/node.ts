@@ -68,11 +68,24 @@ export function createWorkerPool(threads: number): WorkerPool {
   });
   return {
     threads,
-    // a checkpoint port moves to the thread that posts on it
-    run: (setup, signal) => pool.run(setup, { ...(signal ? { signal } : {}), ...(setup.checkpointPort ? { transferList: [setup.checkpointPort as unknown as NodeMessagePort] } : {}) }) as Promise<WorkerReport[]>,
+    // a checkpoint port moves to the thread that posts on it; frame ports (transport 'ports') to the threads of their partitions
+    run: (setup, signal) => {
+      const ports = [...(setup.checkpointPort ? [setup.checkpointPort] : []), ...framePortsOf(setup)] as unknown as NodeMessagePort[];
+      return pool.run(setup, { ...(signal ? { signal } : {}), ...(ports.length > 0 ? { transferList: ports } : {}) }) as Promise<WorkerReport[]>;
+    },
     destroy: () => pool.destroy(),
   };
 }
+
+/** The frame ports of a thread's partitions (exchange/router.ts, transport 'ports'). */
+function framePortsOf(setup: RunSetup): MessagePort[] {
+  return setup.partitions.flatMap((partition) => {
+    const ports = partition.communication?.ports;
+    return ports ? [...Object.values(ports.send), ...Object.values(ports.receive)] : [];
+  });
+}
+
+export { receiveMessageSync } from './node-ports.js';
 
 /** Cores of this machine (the default worker count's upper bound and the barrier's spin policy). */
 export function hardwareThreads(): number {

@@ -34,6 +34,7 @@ describe('run --comm / --transport / --hosts', () => {
       ['naive', 'shared'],
       ['batched', 'frames'],
       ['optimized', 'frames'],
+      ['optimized', 'ports'],
     ] as const) {
       const out = temp(`${comm}-${transport}.json`);
       const stats = temp(`${comm}-${transport}.stats.json`);
@@ -57,7 +58,7 @@ describe('run --comm / --transport / --hosts', () => {
   it('refuses unknown modes, transports and host groups (exit 2, one line)', async () => {
     for (const [flags, pattern] of [
       [['--comm', 'telepathy'], /--comm must be one of naive, batched, optimized/],
-      [['--transport', 'pigeon'], /--transport must be one of shared, frames/],
+      [['--transport', 'pigeon'], /--transport must be one of shared, frames, ports/],
       [['--hosts', '0,1/2,9'], /--hosts/],
       [['--hosts', '0,1/1,2,3'], /hosts/],
     ] as const) {

@@ -14,7 +14,7 @@
  * Every worker merges the same slots in the same order, so every worker takes the same decision
  * (stop, continue) without another message.
  */
-import type { MailboxBuffer, MailboxDirectory, RouterCommunication, StepCommunication } from '../../exchange/router.js';
+import type { MailboxBuffer, MailboxDirectory, PortReceiver, RouterCommunication, StepCommunication } from '../../exchange/router.js';
 import { Router } from '../../exchange/router.js';
 import type { ExchangeLists, PlacedPartition } from '../../place/place.js';
 import type { GraphKernels } from '../kernels.js';
@@ -209,7 +209,7 @@ export class WorkerContext {
   private currentPhase = 0;
   private phaseStarted = performance.now();
 
-  constructor(setup: RunSetup, partition: PartitionSetup, kernels: DistributedKernels, stateRegions?: () => StateRegion[]) {
+  constructor(setup: RunSetup, partition: PartitionSetup, kernels: DistributedKernels, stateRegions?: () => StateRegion[], receiveOnPort?: PortReceiver) {
     this.kernels = kernels;
     this.part = partition.part;
     this.workers = setup.workers;
@@ -218,7 +218,7 @@ export class WorkerContext {
     this.regions = partition.regions;
     this.settings = partition.settings;
     this.reductions = setup.reductions;
-    this.router = new Router(setup.memory, setup.mailboxes, partition.worker, partition.communication ?? null, partition.part, kernels);
+    this.router = new Router(setup.memory, setup.mailboxes, partition.worker, partition.communication ?? null, partition.part, kernels, receiveOnPort ?? null);
     this.u32 = new Uint32Array(setup.memory.buffer);
     this.fault = partition.fault;
     this.control = new Int32Array(setup.memory.buffer, setup.control, controlWords(setup.workers));

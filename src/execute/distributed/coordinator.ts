@@ -18,7 +18,7 @@
  */
 import { ErrorCode, fromSerialized, NeuromeshError, OptionsError, WorkerLostError, type SerializedError } from '../../errors.js';
 import type { NeuromorphicGraph } from '../../input/graph.js';
-import { allocateMailboxes } from '../../exchange/router.js';
+import { allocateMailboxes, openFramePorts } from '../../exchange/router.js';
 import { allocateCodecScratch, communicationRequested, prepareCommunication, summariseCommunication, type CommunicationOptions, type CommunicationStats } from '../../exchange/optimizer.js';
 import { hasReplicaTargets, placePartitions, type PlacedPartition } from '../../place/place.js';
 import type { DistributedPartition } from '../../partition/partitioner.js';
@@ -259,6 +259,8 @@ export class DistributedAlgorithmCoordinator {
         controlView.fill(0);
         if (recovery) Atomics.store(controlView, CONTROL_INTERVAL, recovery.intervalWord);
         const ports = recovery?.openPorts(threads);
+        // transport 'ports': fresh channels per attempt (a failed attempt's threads took theirs)
+        const framePorts = communication?.optimizer.topology.transport === 'ports' ? openFramePorts(host, mailboxes) : null;
         const postedAt = performance.timeOrigin + performance.now();
         // the failure recovered from last: the run was down from its fault (or notice) until now
         const previous = recovery?.report.failures.at(-1);
@@ -289,7 +291,7 @@ export class DistributedAlgorithmCoordinator {
             settings: { ...settings, ...perPartition[p] },
             fault: index >= 0 ? { ...faults[index]!, index } : undefined,
             ...(resume[p] ? { resume: resume[p]! } : {}),
-            ...(communication ? { communication: communication.routers[p]! } : {}),
+            ...(communication ? { communication: framePorts ? { ...communication.routers[p]!, ports: framePorts[p]!, timeoutMs: timeout } : communication.routers[p]! } : {}),
           });
         });
         try {

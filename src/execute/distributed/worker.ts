@@ -21,6 +21,8 @@ import { instantiateKernels } from '../../memory/host.js';
 import { abortRun, ABORT_FAILURE, Barrier, CONTROL_STARTED, RunAborted } from './control.js';
 import { WorkerContext, type DistributedKernels, type RunSetup, type WorkerReport } from './context.js';
 import { PROGRAMS } from './programs.js';
+// the port transport's synchronous read (exchange/router.ts): this module runs only in Node's worker threads
+import { receiveMessageSync } from '../../platform/node-ports.js';
 
 /** Kernel instances by host: instantiating re-applies the module's data segments, so once per host. */
 const instances = new Map<string, DistributedKernels>();
@@ -45,7 +47,7 @@ export function runPartitions(setup: RunSetup): WorkerReport[] {
     const program = PROGRAMS[setup.algorithm];
     for (const partition of setup.partitions) {
       const state = program.state ? () => program.state!(partition.part, partition.regions, partition.settings, setup.memory.buffer) : undefined;
-      contexts.push(new WorkerContext(setup, partition, kernels, state));
+      contexts.push(new WorkerContext(setup, partition, kernels, state, receiveMessageSync));
     }
     const runs: ProgramRun[] = contexts.map((context) => program.run(context));
     const barrier = new Barrier(setup.memory, setup.control, setup.workers, setup.partitions[0]!.worker, setup.barrierTimeoutMs, setup.spin, setup.threads);
@@ -78,6 +80,7 @@ export function runPartitions(setup: RunSetup): WorkerReport[] {
       const waited = barrier.takeWait();
       for (const context of contexts) context.addWait(waited);
     }
+    for (const context of contexts) context.router.close();
     return contexts.map((context, i) => ({
       worker: context.worker,
       steps: context.steps,
@@ -92,6 +95,9 @@ export function runPartitions(setup: RunSetup): WorkerReport[] {
     // the partition that failed: the one running, or (in a barrier) the thread's first
     const failed = setup.partitions[Math.min(current, setup.partitions.length - 1)]!.worker;
     if (!(error instanceof RunAborted)) abortRun(setup.memory, setup.control, setup.workers, ABORT_FAILURE, failed);
+    for (const context of contexts) context.router.close();
+    // ports a partition never got to open are closed too (transport 'ports')
+    for (const partition of setup.partitions) closePorts(partition.communication?.ports);
     return setup.partitions.map((partition, i) => {
       const context = contexts[i];
       const superstep = context?.superstep ?? 0;
@@ -118,6 +124,11 @@ export function runPartitions(setup: RunSetup): WorkerReport[] {
       };
     });
   }
+}
+
+function closePorts(ports: { send: Record<number, MessagePort>; receive: Record<number, MessagePort> } | undefined): void {
+  if (!ports) return;
+  for (const port of [...Object.values(ports.send), ...Object.values(ports.receive)]) port.close();
 }
 
 export default runPartitions;
