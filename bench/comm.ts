@@ -5,7 +5,10 @@
  *
  *   npm run bench -- comm [--quick]      -> bench/results/comm.json (comm.quick.json)
  *
- * Every run uses `transport: 'frames'` in optimized mode: each batch is encoded as its NMF1 frame
+ * Then one or two graphs run on each transport in turn ('shared', 'frames', 'ports'), for their
+ * wall times (medians of interleaved rounds, with the load average: timings are not load-free).
+ *
+ * Every row uses `transport: 'frames'` in optimized mode: each batch is encoded as its NMF1 frame
  * with codecs chosen per batch (CompressionManager) and decoded by the receiver, so "optimized"
  * is the bytes of the frames that crossed (a wire's bytes); "naive" (one message per cut arc,
  * 16-byte header + two ids + value) and "batched" (one uncompressed frame of uncombined entries per
@@ -24,6 +27,7 @@ import { generateRmat } from '../src/generate/rmat.js';
 import { generateBrunel } from '../src/generate/brunel.js';
 import { runAlgorithm } from '../src/execute/single.js';
 import type { AlgorithmName, AlgorithmOptions } from '../src/execute/types.js';
+import { TRANSPORTS, type Transport } from '../src/exchange/topology.js';
 import { log, save, type Headline, type StageOptions, type StageResult } from './common.js';
 
 const SEED = 20261128;
@@ -91,6 +95,7 @@ export async function run(stage: StageOptions): Promise<StageResult> {
         { graph: 'Brunel 0.2', algorithms: ['lif'], build: (h) => buildGraph(h, generateBrunel({ scale: 0.2, seed: SEED }), { trusted: true, inArcs: false }) },
       ];
   const rows: CommRow[] = [];
+  const transports: TransportTiming[] = [];
   const started = performance.now();
   try {
     for (const item of cases) {
@@ -132,6 +137,32 @@ export async function run(stage: StageOptions): Promise<StageResult> {
           );
         }
       }
+      host.arena.release(mark);
+    }
+    // wall time of one run per transport, interleaved (shared, frames, ports, shared, ...): the
+    // machine's load moves between rounds, so compare within a round; the load average is saved
+    const timed: { graph: string; file: string; algorithm: AlgorithmName; k: number }[] = quick
+      ? [{ graph: 'celegans_herm_chem', file: 'celegans_herm_chem.el', algorithm: 'pagerank', k: 4 }]
+      : [
+          { graph: 'email_enron', file: 'email_enron.el.gz', algorithm: 'pagerank', k: 4 },
+          { graph: 'road_ny', file: 'road_ny.el.gz', algorithm: 'bfs', k: 4 },
+        ];
+    for (const item of timed) {
+      const mark = host.arena.mark();
+      const graph = load(item.file)(host);
+      const runOptions = options(item.algorithm, quick);
+      const partition = system.partitionGraph(graph, item.algorithm, item.k, { seed: SEED });
+      const wallMs: Record<Transport, number[]> = { shared: [], frames: [], ports: [] };
+      const loadBefore = os.loadavg()[0]!;
+      for (let round = 0; round < (quick ? 1 : 3); round++) {
+        for (const transport of TRANSPORTS) {
+          const result = await system.executeDistributedAlgorithm(graph, partition, { ...runOptions, transport, communication: 'optimized' });
+          wallMs[transport].push(result.stats.wallMs);
+        }
+      }
+      const timing: TransportTiming = { graph: item.graph, algorithm: item.algorithm, k: item.k, medianWallMs: { shared: median(wallMs.shared), frames: median(wallMs.frames), ports: median(wallMs.ports) }, wallMs, loadAverage: [loadBefore, os.loadavg()[0]!] };
+      transports.push(timing);
+      log(`comm: transports ${item.graph} ${item.algorithm} k=${item.k}: median wall ms shared ${timing.medianWallMs.shared.toFixed(0)}, frames ${timing.medianWallMs.frames.toFixed(0)}, ports ${timing.medianWallMs.ports.toFixed(0)} (load ${timing.loadAverage.map((l) => l.toFixed(1)).join(' -> ')})`);
       host.arena.release(mark);
     }
   } finally {
@@ -179,8 +210,19 @@ export async function run(stage: StageOptions): Promise<StageResult> {
     { label: 'comm: median prediction error of the byte savings', value: 100 * bars.medians.predictionError, unit: '%' },
     { label: 'comm: every run bit-identical to the single-worker driver', value: identical ? 1 : 0, unit: 'bool', goal: '1', met: identical },
   ];
-  save('comm', stage, { seconds, loadAverage: os.loadavg(), worst, bars, rows, table: table(rows) });
+  save('comm', stage, { seconds, loadAverage: os.loadavg(), worst, bars, rows, table: table(rows), transports });
   return { stage: 'comm', headlines };
+}
+
+/** One graph's wall time per transport (issue 5 item 8: what encoding and posting frames cost). */
+export interface TransportTiming {
+  graph: string;
+  algorithm: AlgorithmName;
+  k: number;
+  medianWallMs: Record<Transport, number>;
+  wallMs: Record<Transport, number[]>;
+  /** 1-minute load average before and after the runs (2 cores shared with other work) */
+  loadAverage: [number, number];
 }
 
 function median(values: number[]): number {
