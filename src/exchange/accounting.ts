@@ -45,13 +45,14 @@ export const NAIVE_MESSAGE_HEADER_BYTES = 16;
 export const NAIVE_ENTRY_ID_BYTES = 8;
 export const BATCH_HEADER_BYTES = 8;
 
-const frameOverhead = { typed: -1, parts: -1 };
+const frameOverhead = { typed: -1, parts: -1, more: -1 };
 /**
  * Bytes an NMF1 frame adds around one batch (measured once by encoding one): `typed` around its
  * typed arrays (codec None: what an uncompressed frame costs, the batched alternative), `parts`
- * around a codec Parts payload (what the optimized frames cost besides their payload).
+ * around a codec Parts payload (what the optimized frames cost besides their payload), `more` around
+ * each further Parts batch of a host-to-host frame.
  */
-export function frameOverheadBytes(form: 'typed' | 'parts' = 'typed'): number {
+export function frameOverheadBytes(form: 'typed' | 'parts' | 'more' = 'typed'): number {
   if (frameOverhead[form] < 0) {
     const header = { runChecksum: 1, superstep: 1, phase: 1, sourceWorker: 0, destinationWorker: 1 };
     const batch = { kind: 'ids' as const, sourcePartition: 0, destinationPartition: 1, ids: Uint32Array.of(1) };
@@ -63,6 +64,8 @@ export function frameOverheadBytes(form: 'typed' | 'parts' = 'typed'): number {
     };
     frameOverhead.typed = encodeFrame(header, [batch]).length - 4;
     frameOverhead.parts = encodeFrame(header, [batch], { codecs: oneByte, listLength: () => 2 }).length - 1;
+    // a further Parts batch of a host frame (its own table, vtable, offset and route)
+    frameOverhead.more = encodeFrame(header, [batch, { ...batch, sourcePartition: 2, destinationPartition: 3 }], { codecs: oneByte, listLength: () => 2 }).length - 2 - frameOverhead.parts;
   }
   return frameOverhead[form];
 }

@@ -137,6 +137,11 @@ export interface FrameExpectation extends Partial<FrameHeader> {
    * elements and every id must be below it, so that a receiver may index its lists with them.
    */
   listLength?: (source: number, destination: number) => number;
+  /**
+   * Decode only the batches this accepts (a receiver's own, in a host-to-host frame); the others are
+   * left out of the result, their payloads unread (the checksum still covers them).
+   */
+  only?: (source: number, destination: number) => boolean;
 }
 
 /** Elements of a batch: values, limb rows, spikes or ids. */
@@ -153,8 +158,8 @@ export function batchCount(batch: MessageBatch): number {
   }
 }
 
-// Field positions. The Frame table's field 0 is the header struct; its fields 1.. are a Batch's
-// fields 0.. (schemas/frame.fbs), so one reader serves both: a batch field's vtable slot is
+// Field positions. The Frame table's field 0 is the header struct, field 1 `more`; its fields 2.. are
+// a Batch's fields 0.. (schemas/frame.fbs), so one reader serves both: a batch field's vtable slot is
 // `base + BATCH_FIELD.x`, base FRAME_BATCH_BASE for the frame's own batch, BATCH_BASE in `more`.
 // The reader checks each field before it reads it, so it reads by position rather than through the
 // generated accessors.
@@ -162,25 +167,25 @@ const HEADER_SLOT = 4;
 /** Header struct layout (bytes from its start): schemas/frame.fbs struct Header. */
 const HEADER = { formatVersion: 0, phase: 1, sourceWorker: 2, destinationWorker: 4, checksum: 8, runChecksum: 12, superstep: 16, bytes: 20 } as const;
 const BATCH_BASE = 4;
-const FRAME_BATCH_BASE = 6;
+const FRAME_BATCH_BASE = 8;
 const BATCH_FIELD = {
   encoded: 0,
   kind: 2,
   firstStep: 4,
   rowWidth: 6,
-  count: 8,
-  codec: 10,
-  ids: 12,
-  stepOffsets: 14,
-  f64Values: 16,
-  i32Values: 18,
-  u64Values: 20,
-  sourcePartition: 22,
-  destinationPartition: 24,
+  sourcePartition: 8,
+  destinationPartition: 10,
+  count: 12,
+  codec: 14,
+  ids: 16,
+  stepOffsets: 18,
+  f64Values: 20,
+  i32Values: 22,
+  u64Values: 24,
 } as const;
 /** Field index (builder.addField*) of a batch field: (slot - 4) / 2. */
 const fieldIndex = (base: number, slot: number): number => (base + slot - 4) / 2;
-const MORE_SLOT = FRAME_BATCH_BASE + 26;
+const MORE_SLOT = 6;
 
 const KIND_CODES: Record<BatchKind, KindCode> = {
   'values-f64': KindCode.ValuesF64,
@@ -416,13 +421,17 @@ export function decodeFrame(input: Uint8Array, expect: FrameExpectation = {}): D
   // 5. Batches: the frame's own, then `more`. The vector's count is bounded by the byte length
   // (4 bytes an offset), so the array below can never be sized by a hostile length.
   const list = frame.vector(MORE_SLOT, 'more', 4);
-  const batches: MessageBatch[] = new Array<MessageBatch>(1 + (list ? list.count : 0));
-  batchIndex = 0;
-  batches[0] = readBatch(frame, frame.root, FRAME_BATCH_BASE, header, rejects, expect.listLength, expect.codecs);
-  for (let index = 1; index < batches.length; index++) {
+  const total = 1 + (list ? list.count : 0);
+  const batches: MessageBatch[] = [];
+  for (let index = 0; index < total; index++) {
     batchIndex = index;
-    const table = frame.table(list!.start + 4 * (index - 1), 'table');
-    batches[index] = readBatch(frame, table, BATCH_BASE, header, rejects, expect.listLength, expect.codecs);
+    const table = index === 0 ? frame.root : frame.table(list!.start + 4 * (index - 1), 'table');
+    const base = index === 0 ? FRAME_BATCH_BASE : BATCH_BASE;
+    if (expect.only) {
+      const route = batchRoute(frame, table, base, header);
+      if (!expect.only(route.sourcePartition, route.destinationPartition)) continue;
+    }
+    batches.push(readBatch(frame, table, base, header, rejects, expect.listLength, expect.codecs));
   }
   return { formatVersion, ...header, batches };
 }
@@ -446,14 +455,18 @@ interface Rejects {
   unexpected: (problem: string, field: string) => never;
 }
 
+/** A batch's route: its partition fields, absent ones being the frame's workers. */
+function batchRoute(frame: OpenedFrame, table: number, base: number, header: FrameHeader): { sourcePartition: number; destinationPartition: number } {
+  const source = batchScalar(frame, table, base + BATCH_FIELD.sourcePartition, 'source_partition', 4, SAME_AS_WORKER);
+  const destination = batchScalar(frame, table, base + BATCH_FIELD.destinationPartition, 'destination_partition', 4, SAME_AS_WORKER);
+  return { sourcePartition: source === SAME_AS_WORKER ? header.sourceWorker : source, destinationPartition: destination === SAME_AS_WORKER ? header.destinationWorker : destination };
+}
+
 function readBatch(frame: OpenedFrame, table: number, base: number, header: FrameHeader, rejects: Rejects, listLength: FrameExpectation['listLength'], codecs?: PayloadCodec): MessageBatch {
   const { bytes } = frame;
   const { corrupt, unexpected } = rejects;
   // Module-level helpers rather than closures: this runs once per batch, 10,000s of times a frame.
-  const source = batchScalar(frame, table, base + BATCH_FIELD.sourcePartition, 'source_partition', 4, SAME_AS_WORKER);
-  const destination = batchScalar(frame, table, base + BATCH_FIELD.destinationPartition, 'destination_partition', 4, SAME_AS_WORKER);
-  const sourcePartition = source === SAME_AS_WORKER ? header.sourceWorker : source;
-  const destinationPartition = destination === SAME_AS_WORKER ? header.destinationWorker : destination;
+  const { sourcePartition, destinationPartition } = batchRoute(frame, table, base, header);
   const kind = batchScalar(frame, table, base + BATCH_FIELD.kind, 'kind', 1, 0);
   const count = batchScalar(frame, table, base + BATCH_FIELD.count, 'count', 4, 0);
   const rowWidth = batchScalar(frame, table, base + BATCH_FIELD.rowWidth, 'row_width', 4, 0);

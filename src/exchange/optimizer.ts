@@ -256,7 +256,7 @@ export class CommunicationOptimizer {
     let optimizedSeconds = 0;
     /** optimized messages (frames or mailbox batches) */
     let messages = 0;
-    const hostPairs = new Map<number, { bytes: number; link: LinkModel }>();
+    const hostPairs = new Map<number, { bytes: number; link: LinkModel; frames: number; pairs: number }>();
     for (const pair of pattern.pairs) {
       if (pair.elements === 0) continue;
       const link = topology.link(pair.from, pair.to);
@@ -274,16 +274,27 @@ export class CommunicationOptimizer {
       optimized += optimizedBytes;
       naiveSeconds += naiveArcs * link.latency + naiveBytes / link.bandwidth;
       if (hierarchical && !topology.sameHost(pair.from, pair.to)) {
-        // combined per host pair: one message's latency for the whole host pair
+        // combined per host pair (and exchange: its channel): one message, one frame header, one latency
         const key = (topology.hostOf[pair.from]! * topology.hosts.length + topology.hostOf[pair.to]!) * CHANNELS.length + pair.channel;
-        const entry = hostPairs.get(key) ?? { bytes: 0, link };
-        entry.bytes += optimizedBytes;
+        const entry = hostPairs.get(key) ?? { bytes: 0, link, frames: 0, pairs: 0 };
+        entry.bytes += optimizedBytes - frames * header;
+        entry.frames = Math.max(entry.frames, frames);
+        entry.pairs++;
         hostPairs.set(key, entry);
+        optimized -= frames * header;
+        messages -= frames;
       } else {
         optimizedSeconds += frames * link.latency + optimizedBytes / link.bandwidth;
       }
     }
-    for (const { bytes, link } of hostPairs.values()) optimizedSeconds += link.latency + bytes / link.bandwidth;
+    // each host frame: one frame's overhead, and a further batch's for every worker pair after the first
+    const more = framed(topology.transport) ? frameOverheadBytes('more') : MAILBOX_HEADER_BYTES;
+    for (const entry of hostPairs.values()) {
+      entry.bytes += entry.frames * (entry.pairs - 1) * more;
+      optimized += entry.frames * header + entry.frames * (entry.pairs - 1) * more;
+      messages += entry.frames;
+      optimizedSeconds += entry.frames * entry.link.latency + (entry.bytes + entry.frames * header) / entry.link.bandwidth;
+    }
     const oneHostShared = topology.hosts.length === 1 && topology.transport === 'shared';
     const optimizations: Optimization[] = [
       { name: 'combining', applied: true, reason: 'exchange lists: one entry per replica, whatever the cut arcs behind it' },
@@ -373,7 +384,10 @@ export function prepareCommunication(
     ...(options.transportFault?.from === p ? { fault: { to: options.transportFault.to, exchange: options.transportFault.exchange, kind: options.transportFault.kind } } : {}),
   }));
   const transport = optimizer.topology.transport;
-  return { optimizer, expected, routers, mailboxes: { frames: transport === 'frames', ports: transport === 'ports', window } };
+  const mailboxes: MailboxOptions = { frames: transport === 'frames', ports: transport === 'ports', window };
+  // frames between simulated hosts, links unequal: one real frame per host pair (router.ts host combining)
+  if (transport === 'frames' && expected.routing === 'hierarchical') mailboxes.hostOf = Array.from(optimizer.topology.hostOf);
+  return { optimizer, expected, routers, mailboxes };
 }
 
 /** Allocate the codecs' scratch regions, once the mailboxes are known (their capacity bounds a part). */
@@ -433,7 +447,8 @@ function add(into: ModeCounts, from: ModeCounts): void {
 export function summariseCommunication(prepared: PreparedCommunication, perSuperstep: readonly (readonly { communication?: StepCommunication; bytesTo?: number[] }[])[]): CommunicationStats {
   const { optimizer, expected } = prepared;
   const topology = optimizer.topology;
-  const hierarchical = expected.routing === 'hierarchical';
+  // combined per host pair in the counts only; with host combining (frames) the frames are already combined
+  const hierarchical = expected.routing === 'hierarchical' && prepared.mailboxes.hostOf === undefined;
   const header = framed(topology.transport) ? frameOverheadBytes(optimizer.compress ? 'parts' : 'typed') : MAILBOX_HEADER_BYTES;
   const empty = (): CommunicationStep => ({ naive: { bytes: 0, messages: 0 }, batched: { bytes: 0, messages: 0 }, optimized: { bytes: 0, messages: 0 }, routed: { bytes: 0, messages: 0 }, mailbox: { bytes: 0, messages: 0 } });
   const totals = empty();

@@ -34,7 +34,19 @@
  *   +4   u32 exchange number the frame belongs to (a stale slot is refused)
  *   +8   u32 channel (accounting.ts CHANNELS: which lists the batch follows)
  *   +12  u32 aux
- *   +16  the frame
+ *   +16  u32 list length, +20 u32 carried bytes, +24 u32 payload bytes per entry, +28 u32 entries:
+ *        the batch's commit record, read by its host's gateway (below)
+ *   +32  the frame
+ *
+ * Host combining (transport 'frames' with hierarchical routing, `hostOf`): a batch to another host
+ * is not framed on its own: its committer writes the commit record. When a partition has made its
+ * last commit of an exchange (`flush`, at the program's sync) it counts itself on its host's counter;
+ * the host's last partition (the gateway) reads, for each other host, every batch committed to it in
+ * this exchange from its host's mailboxes (shared memory of one host), encodes them as ONE frame
+ * (batches routed partition to partition inside it) into the host pair's slot, and scrambles the
+ * mailboxes. Each receiving partition decodes that frame once per exchange (its own batches only).
+ * Host pair slot: +0 u32 frame length (0: nothing crossed), +4 u32 exchange, +8 the frame. The bytes
+ * and messages counted are the combined frames', by the gateway.
  *
  * Port transport (`transport: 'ports'`, item 8's "threads that do not share the mailbox"): the same
  * frame is posted (its buffer transferred) over a MessagePort of the pair, created by the
@@ -67,7 +79,7 @@ export const MAILBOX_COUNT = 0;
 export const MAILBOX_AUX = 4;
 export const MAILBOX_POSITIONS = 8;
 export const MAILBOX_HEADER_BYTES = 8;
-export const WIRE_HEADER_BYTES = 16;
+export const WIRE_HEADER_BYTES = 32;
 /** u32 words of a port transport notice (per pair and parity) */
 export const NOTICE_WORDS = 4;
 /** Room for a frame's own structure beyond its arrays (frame.ts: table, vtables, vector headers). */
@@ -97,6 +109,14 @@ export interface MailboxDirectory {
   wireStride?: number[];
   /** port transport: offset of the notices, NOTICE_WORDS u32 per (p -> q, parity) at ((p·workers + q)·2 + parity) */
   noticeBase?: number;
+  /** host combining: each partition's host, and per host pair (A·hosts + B) its slot, slot stride, and A's partitions */
+  hostOf?: number[];
+  hosts?: number;
+  hostBase?: number[];
+  hostStride?: number[];
+  hostExpected?: number[];
+  /** u32 counters of partitions done committing, one per (host, parity) */
+  hostCount?: number;
 }
 
 export interface MailboxOptions {
@@ -104,6 +124,8 @@ export interface MailboxOptions {
   frames?: boolean;
   /** allocate a notice per pair and parity (transport 'ports') */
   ports?: boolean;
+  /** combine cross-host batches into one frame per host pair (transport 'frames', hierarchical routing): each partition's host */
+  hostOf?: number[];
   /** the most steps one spike batch spans (its step offsets travel in the frame) */
   window?: number;
 }
@@ -143,6 +165,32 @@ export function allocateMailboxes(host: WasmHost, placed: readonly PlacedPartiti
   }
   const directory: MailboxDirectory = { workers, base, stride, capacity, payloadOffset, payloadBytes: sizing.payloadBytes };
   if (options.frames) Object.assign(directory, { wireBase, wireStride });
+  if (options.frames && options.hostOf && new Set(options.hostOf).size > 1) {
+    const hostOf = options.hostOf;
+    const hosts = Math.max(...hostOf) + 1;
+    const hostBase = new Array<number>(hosts * hosts).fill(-1);
+    const hostStride = new Array<number>(hosts * hosts).fill(0);
+    const hostExpected = new Array<number>(hosts * hosts).fill(0);
+    const room = new Array<number>(hosts * hosts).fill(0);
+    for (let p = 0; p < workers; p++) {
+      for (let q = 0; q < workers; q++) {
+        if (base[p * workers + q]! < 0 || hostOf[p] === hostOf[q]) continue;
+        const pair = hostOf[p]! * hosts + hostOf[q]!;
+        hostExpected[pair]!++;
+        room[pair]! += wireStride[p * workers + q]!;
+      }
+    }
+    for (let pair = 0; pair < hosts * hosts; pair++) {
+      if (hostExpected[pair] === 0) continue;
+      hostStride[pair] = Math.ceil((8 + room[pair]!) / 64) * 64;
+      hostBase[pair] = host.arena.alloc(2 * hostStride[pair]!, 64);
+    }
+    const hostCount = host.arena.alloc(4 * hosts * 2, 64);
+    host.view(Uint32Array, hostCount, hosts * 2).fill(0);
+    // partitions per host: the gateway is the last of them to finish an exchange's commits
+    for (let pair = 0; pair < hosts * hosts; pair++) hostExpected[pair] = hostOf.filter((h) => h === Math.floor(pair / hosts)).length;
+    Object.assign(directory, { hostOf: [...hostOf], hosts, hostBase, hostStride, hostExpected, hostCount });
+  }
   if (options.ports) {
     const words = workers * workers * 2 * NOTICE_WORDS;
     directory.noticeBase = host.arena.alloc(4 * words, 64);
@@ -175,6 +223,22 @@ export function openFramePorts(host: WasmHost, directory: MailboxDirectory): Par
     }
   }
   return ports;
+}
+
+/** Zero what one attempt's exchange leaves behind (port notices, host commit counters): once per attempt. */
+export function resetTransport(host: WasmHost, directory: MailboxDirectory): void {
+  if (directory.noticeBase !== undefined) host.view(Uint32Array, directory.noticeBase, directory.workers * directory.workers * 2 * NOTICE_WORDS).fill(0);
+  if (directory.hostCount !== undefined) {
+    host.view(Uint32Array, directory.hostCount, directory.hosts! * 2).fill(0);
+    // commit records (arena memory holds whatever was there before): none written yet
+    const k = directory.workers;
+    for (let pair = 0; pair < k * k; pair++) {
+      const base = directory.wireBase![pair]!;
+      if (base < 0) continue;
+      host.view(Uint32Array, base, WIRE_HEADER_BYTES / 4).fill(0);
+      host.view(Uint32Array, base + directory.wireStride![pair]!, WIRE_HEADER_BYTES / 4).fill(0);
+    }
+  }
 }
 
 /** One buffer of a mailbox, as offsets. */
@@ -383,7 +447,15 @@ export class Router {
         step.mailbox.messages++;
         step.mailbox.bytes += bytes;
       }
-      if (this.frames) {
+      if (this.combines(to)) {
+        // host combining: this batch travels inside its host pair's frame, sent by the gateway
+        if (entries > 0) {
+          step.optimized.messages--;
+          step.optimized.bytes -= bytes;
+        }
+        this.commitToHost(to, box, entries, carriedBytes, aux, this.packing, channel, listed.length, payload);
+        if (communication.mode === 'optimized') return;
+      } else if (this.frames) {
         const frameBytes = this.sendFrame(to, box, entries, carriedBytes, aux, this.packing, channel, shape, listed.length, payload);
         if (entries > 0) {
           step.optimized.bytes += frameBytes - bytes;
@@ -454,6 +526,183 @@ export class Router {
     const base = this.directory.wireBase![index]!;
     if (base < 0) throw new Error(`no wire from partition ${from} to ${to}`);
     return base + (exchange & 1) * this.directory.wireStride![index]!;
+  }
+
+  /** Whether batches to `to` travel in a host pair's combined frame (module comment). */
+  private combines(to: number): boolean {
+    const hostOf = this.directory.hostOf;
+    return hostOf !== undefined && this.communication?.transport === 'frames' && hostOf[this.self] !== hostOf[to];
+  }
+
+  private hostSlot(fromHost: number, toHost: number, exchange: number): number {
+    const pair = fromHost * this.directory.hosts! + toHost;
+    const base = this.directory.hostBase![pair]!;
+    if (base < 0) throw new Error(`internal: no host slot from host ${fromHost} to ${toHost}`);
+    return base + (exchange & 1) * this.directory.hostStride![pair]!;
+  }
+
+  /** Record a cross-host batch for its host's gateway (flush sends it); returns 0 (no frame of its own). */
+  private commitToHost(to: number, box: MailboxBuffer, entries: number, carriedBytes: number, aux: number, exchange: number, channel: number, listLength: number, payload: number): number {
+    const words = this.words;
+    const slot = this.wireSlot(this.self, to, exchange) >>> 2;
+    words[slot] = 0;
+    words[slot + 2] = channel;
+    words[slot + 3] = aux;
+    words[slot + 4] = listLength;
+    words[slot + 5] = carriedBytes;
+    words[slot + 6] = payload;
+    words[slot + 7] = entries;
+    // the stamp last (exchange + 1: 0 is a record never written): the gateway takes the batches of its exchange
+    words[slot + 1] = exchange + 1;
+    void box;
+    return 0;
+  }
+
+  /**
+   * This partition made its last commit of `exchange` (WorkerContext.sync): with host combining, count
+   * it on its host's counter; the host's last partition sends one frame to each other host (module
+   * comment). Nothing otherwise.
+   */
+  flush(exchange: number): void {
+    const directory = this.directory;
+    if (directory.hostOf === undefined || this.communication?.transport !== 'frames') return;
+    const hosts = directory.hosts!;
+    const fromHost = directory.hostOf[this.self]!;
+    const counter = (directory.hostCount! >>> 2) + fromHost * 2 + (exchange & 1);
+    // Atomics.add orders this partition's mailboxes and records before the gateway's reads
+    if (Atomics.add(this.words, counter, 1) + 1 < directory.hostExpected![fromHost * hosts]!) return;
+    Atomics.store(this.words, counter, 0);
+    const step = this.step.communication!;
+    for (let toHost = 0; toHost < hosts; toHost++) {
+      if (toHost === fromHost || directory.hostBase![fromHost * hosts + toHost]! < 0) continue;
+      // the host's frame is counted to the first partition of the destination host
+      const to = directory.hostOf.indexOf(toHost);
+      const bytes = this.sendHostFrame(fromHost, toHost, exchange, to);
+      if (bytes === 0) continue;
+      step.optimized.messages++;
+      step.optimized.bytes += bytes;
+      if (this.communication.mode === 'optimized') this.countHeadline(to, bytes, 1);
+    }
+  }
+
+  /** The gateway: every batch of host pair (fromHost -> toHost) in `exchange`, as one frame in the host slot. */
+  private sendHostFrame(fromHost: number, toHost: number, exchange: number, to: number): number {
+    const words = this.words;
+    const k = this.directory.workers;
+    const hostOf = this.directory.hostOf!;
+    const started = performance.now();
+    const batches: MessageBatch[] = [];
+    const boxes: { box: MailboxBuffer; carried: number; positions: number }[] = [];
+    const lengths = new Map<number, number>();
+    let raw = 0;
+    for (let p = 0; p < k; p++) {
+      if (hostOf[p] !== fromHost) continue;
+      for (let q = 0; q < k; q++) {
+        if (hostOf[q] !== toHost || this.directory.base[p * k + q]! < 0) continue;
+        const record = this.wireSlot(p, q, exchange) >>> 2;
+        // a pair that did not commit in this exchange (another channel's lists) holds an older stamp
+        if (words[record + 1] !== exchange + 1) continue;
+        const entries = words[record + 7]!;
+        if (entries === 0) continue;
+        const shape = CHANNELS[words[record + 2]!]!;
+        const carried = words[record + 5]!;
+        const box = this.buffer(p, q, exchange);
+        batches.push(this.readBatch(box, entries, words[record + 3]!, shape, words[record + 6]!, q, p));
+        lengths.set(p * k + q, words[record + 4]!);
+        boxes.push({ box, carried, positions: shape.sparse ? 4 * entries : 0 });
+        raw += MAILBOX_HEADER_BYTES + carried;
+      }
+    }
+    const slot = this.hostSlot(fromHost, toHost, exchange);
+    if (batches.length === 0) {
+      words[slot >>> 2] = 0;
+      words[(slot + 4) >>> 2] = exchange;
+      return 0;
+    }
+    const predicted = this.encodeModel.predict(1, raw);
+    const frame = encodeFrame(
+      { runChecksum: this.communication!.runChecksum, superstep: exchange, phase: this.phase, sourceWorker: fromHost, destinationWorker: toHost },
+      batches,
+      this.codecs ? { codecs: this.codecs, listLength: (source, destination) => lengths.get(source * k + destination)! } : undefined,
+    );
+    const pair = fromHost * this.directory.hosts! + toHost;
+    if (8 + frame.length > this.directory.hostStride![pair]!) throw new TransportError(ErrorCode.TRANSPORT, `a host frame of ${frame.length} bytes exceeds its slot (${this.directory.hostStride![pair]! - 8})`, { field: 'frame' });
+    this.bytes.set(frame, slot + 8);
+    words[slot >>> 2] = frame.length;
+    words[(slot + 4) >>> 2] = exchange;
+    // the receivers must decode the frame: nothing of the batches stays readable in the mailboxes
+    for (const { box, carried, positions } of boxes) {
+      words[box.header >>> 2] = 0xffff_ffff;
+      this.bytes.fill(0xff, box.positions, box.positions + positions);
+      this.bytes.fill(0xff, box.payload, box.payload + carried - positions);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.encodeModel.observe(1, raw, seconds);
+    this.observe(`${this.self}->${to}`, raw, predicted, seconds);
+    if (this.codecs) {
+      const step = this.step.communication!;
+      for (const batch of batches) {
+        if (batch.kind === 'spikes' || !batch.ids) continue;
+        step.ids += batch.ids.length;
+        step.idBytes += this.codecs.encodeIds(batch.ids, lengths.get(batch.sourcePartition * k + batch.destinationPartition)!).bytes.length;
+      }
+    }
+    return frame.length;
+  }
+
+  /** Per source host: the exchange whose combined frame was decoded last, and this partition's batches in it by source. */
+  private readonly hostDecoded = new Map<number, { exchange: number; batches: Map<number, MessageBatch> }>();
+
+  /** This partition's batches in the combined frame from `fromHost` in `exchange` (decoded once per exchange). */
+  private hostBatches(fromHost: number, exchange: number): Map<number, MessageBatch> {
+    const cached = this.hostDecoded.get(fromHost);
+    if (cached && cached.exchange === exchange) return cached.batches;
+    const words = this.words;
+    const toHost = this.directory.hostOf![this.self]!;
+    const slot = this.hostSlot(fromHost, toHost, exchange);
+    const length = words[slot >>> 2]!;
+    const stamp = words[(slot + 4) >>> 2]!;
+    const refuse = (problem: string, field: string): never => {
+      throw new TransportError(ErrorCode.FRAME_UNEXPECTED, `host wire from host ${fromHost}: ${problem}`, { field, problem, fromHost, to: this.self, superstep: exchange });
+    };
+    if (stamp !== exchange) refuse(`holds exchange ${stamp}, expected ${exchange}`, 'exchange');
+    const batches = new Map<number, MessageBatch>();
+    if (length > 0) {
+      const pair = fromHost * this.directory.hosts! + toHost;
+      if (8 + length > this.directory.hostStride![pair]!) refuse(`a frame of ${length} bytes in a slot of ${this.directory.hostStride![pair]! - 8}`, 'length');
+      const started = performance.now();
+      const k = this.directory.workers;
+      // each source's batch follows the lists its commit record names
+      const listLength = (source: number, destination: number): number => {
+        if (destination !== this.self || source >= k || this.directory.hostOf![source] !== fromHost || this.directory.base[source * k + destination]! < 0) return -1;
+        const record = this.wireSlot(source, destination, exchange) >>> 2;
+        const shape = CHANNELS[words[record + 2]!];
+        return shape ? this.listOf({ ...shape, side: shape.side === 'send' ? 'receive' : 'send' }, source).length : -1;
+      };
+      let frame: DecodedFrame;
+      try {
+        frame = decodeFrame(new Uint8Array(this.memory.buffer, slot + 8, length), {
+          runChecksum: this.communication!.runChecksum,
+          superstep: exchange,
+          sourceWorker: fromHost,
+          destinationWorker: toHost,
+          listLength,
+          only: (_, destination) => destination === this.self,
+          ...(this.codecs ? { codecs: this.codecs } : {}),
+        });
+      } catch (error) {
+        if (error instanceof TransportError) throw new TransportError(error.code, `frame from host ${fromHost} to ${toHost} in superstep ${exchange}: ${error.message}`, { ...error.details, fromHost, toHost, superstep: exchange });
+        throw error;
+      }
+      for (const batch of frame.batches) {
+        if (batches.has(batch.sourcePartition)) refuse(`two batches from partition ${batch.sourcePartition}`, 'batches');
+        batches.set(batch.sourcePartition, batch);
+      }
+      // decoding time of host frames is not put on a worker pair's link (the gateway is the sender's secret)
+      void started;
+    }
+    this.hostDecoded.set(fromHost, { exchange, batches });
+    return batches;
   }
 
   /** Word index of the port notice of (from -> to) for `exchange`'s parity. */
@@ -536,9 +785,9 @@ export class Router {
   }
 
   /** A mailbox batch as a frame batch (copies: the mailbox is scrambled right after). */
-  private readBatch(box: MailboxBuffer, entries: number, aux: number, shape: BatchShape, payload: number, to: number): MessageBatch {
+  private readBatch(box: MailboxBuffer, entries: number, aux: number, shape: BatchShape, payload: number, to: number, from = this.self): MessageBatch {
     const buffer = this.memory.buffer;
-    const route = { sourcePartition: this.self, destinationPartition: to };
+    const route = { sourcePartition: from, destinationPartition: to };
     const ids = shape.sparse ? new Uint32Array(buffer, box.positions, entries).slice() : null;
     switch (shape.value) {
       case 'none':
@@ -571,6 +820,21 @@ export class Router {
     const refuse = (problem: string, field: string): never => {
       throw new TransportError(ErrorCode.FRAME_UNEXPECTED, `${this.ports ? 'port' : 'wire'} from partition ${from}: ${problem}`, { field, problem, from, to: this.self, superstep: exchange });
     };
+    const hostOf = this.directory.hostOf;
+    if (hostOf && !this.ports && hostOf[from] !== hostOf[this.self]) {
+      // host combining: the batch is inside the host pair's frame
+      const record = this.wireSlot(from, this.self, exchange) >>> 2;
+      if (words[record + 1] !== exchange + 1) refuse(`holds exchange ${words[record + 1]! - 1}, expected ${exchange}`, 'exchange');
+      const shape = CHANNELS[words[record + 2]!] ?? refuse(`unknown channel ${words[record + 2]}`, 'channel');
+      words[(box.header + MAILBOX_AUX) >>> 2] = words[record + 3]!;
+      const batch = this.hostBatches(hostOf[from]!, exchange).get(from);
+      if (!batch) {
+        words[box.header >>> 2] = 0;
+        return;
+      }
+      this.unpack(batch, shape, box, refuse);
+      return;
+    }
     let length: number;
     let stamp: number;
     let channel: number;
@@ -620,7 +884,16 @@ export class Router {
       throw error;
     }
     if (frame.batches.length !== 1) refuse(`${frame.batches.length} batches, expected 1`, 'batches');
-    const batch = frame.batches[0]!;
+    const raw = this.unpack(frame.batches[0]!, shape, box, refuse);
+    const seconds = (performance.now() - started) / 1000;
+    const predicted = this.decodeModel.predict(1, raw);
+    this.decodeModel.observe(1, raw, seconds);
+    this.observe(`${from}->${this.self}`, raw, predicted, seconds);
+  }
+
+  /** A decoded batch into the mailbox buffer `box` (checked against the channel's shape and the box); returns its mailbox bytes. */
+  private unpack(batch: MessageBatch, shape: BatchShape, box: MailboxBuffer, refuse: (problem: string, field: string) => never): number {
+    const words = this.words;
     if (batch.kind !== frameKindOf(shape)) refuse(`a ${batch.kind} batch on a ${frameKindOf(shape)} channel`, 'kind');
     const ids = batch.ids ?? null;
     const count = ids ? ids.length : batch.kind === 'limbs-u64' ? batch.values.length / batch.rowWidth : 'values' in batch ? batch.values.length : 0;
@@ -646,11 +919,7 @@ export class Router {
     }
     if (this.ports && batch.kind !== 'spikes') words[(box.header + MAILBOX_AUX) >>> 2] = 0;
     words[box.header >>> 2] = count;
-    const raw = MAILBOX_HEADER_BYTES + (ids ? 4 * count : 0) + payloadBytes;
-    const seconds = (performance.now() - started) / 1000;
-    const predicted = this.decodeModel.predict(1, raw);
-    this.decodeModel.observe(1, raw, seconds);
-    this.observe(`${from}->${this.self}`, raw, predicted, seconds);
+    return MAILBOX_HEADER_BYTES + (ids ? 4 * count : 0) + payloadBytes;
   }
 
   /**

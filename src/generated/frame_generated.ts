@@ -221,16 +221,30 @@ rowWidth():number {
 }
 
 /**
+ * The partitions the batch goes between; 4294967295 (the default: absent) = the frame's
+ * source_worker / destination_worker.
+ */
+sourcePartition():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
+}
+
+destinationPartition():number {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
+}
+
+/**
  * Elements: values, rows, spikes or ids (see BatchKind). Absent (0) with codec Parts: the
  * payload's parts carry their element counts.
  */
 count():number {
-  const offset = this.bb!.__offset(this.bb_pos, 12);
+  const offset = this.bb!.__offset(this.bb_pos, 16);
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
 codec():Codec {
-  const offset = this.bb!.__offset(this.bb_pos, 14);
+  const offset = this.bb!.__offset(this.bb_pos, 18);
   return offset ? this.bb!.readUint8(this.bb_pos + offset) : Codec.Parts;
 }
 
@@ -240,17 +254,17 @@ codec():Codec {
  * kinds only; Spikes and IdsOnly always carry ids). Codec None only, as the vectors below.
  */
 ids(index: number):number|null {
-  const offset = this.bb!.__offset(this.bb_pos, 16);
+  const offset = this.bb!.__offset(this.bb_pos, 20);
   return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
 }
 
 idsLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 16);
+  const offset = this.bb!.__offset(this.bb_pos, 20);
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
 idsArray():Uint32Array|null {
-  const offset = this.bb!.__offset(this.bb_pos, 16);
+  const offset = this.bb!.__offset(this.bb_pos, 20);
   return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
 }
 
@@ -258,17 +272,17 @@ idsArray():Uint32Array|null {
  * Spikes only: steps + 1 offsets into ids.
  */
 stepOffsets(index: number):number|null {
-  const offset = this.bb!.__offset(this.bb_pos, 18);
+  const offset = this.bb!.__offset(this.bb_pos, 22);
   return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
 }
 
 stepOffsetsLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 18);
+  const offset = this.bb!.__offset(this.bb_pos, 22);
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
 stepOffsetsArray():Uint32Array|null {
-  const offset = this.bb!.__offset(this.bb_pos, 18);
+  const offset = this.bb!.__offset(this.bb_pos, 22);
   return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
 }
 
@@ -277,57 +291,43 @@ stepOffsetsArray():Uint32Array|null {
  * for Spikes and IdsOnly.
  */
 f64Values(index: number):number|null {
-  const offset = this.bb!.__offset(this.bb_pos, 20);
+  const offset = this.bb!.__offset(this.bb_pos, 24);
   return offset ? this.bb!.readFloat64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : 0;
 }
 
 f64ValuesLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 20);
+  const offset = this.bb!.__offset(this.bb_pos, 24);
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
 f64ValuesArray():Float64Array|null {
-  const offset = this.bb!.__offset(this.bb_pos, 20);
+  const offset = this.bb!.__offset(this.bb_pos, 24);
   return offset ? new Float64Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
 }
 
 i32Values(index: number):number|null {
-  const offset = this.bb!.__offset(this.bb_pos, 22);
+  const offset = this.bb!.__offset(this.bb_pos, 26);
   return offset ? this.bb!.readInt32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
 }
 
 i32ValuesLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 22);
+  const offset = this.bb!.__offset(this.bb_pos, 26);
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
 i32ValuesArray():Int32Array|null {
-  const offset = this.bb!.__offset(this.bb_pos, 22);
+  const offset = this.bb!.__offset(this.bb_pos, 26);
   return offset ? new Int32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
 }
 
 u64Values(index: number):bigint|null {
-  const offset = this.bb!.__offset(this.bb_pos, 24);
+  const offset = this.bb!.__offset(this.bb_pos, 28);
   return offset ? this.bb!.readUint64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : BigInt(0);
 }
 
 u64ValuesLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 24);
-  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
-}
-
-/**
- * The partitions the batch goes between; 4294967295 (the default: absent) = the frame's
- * source_worker / destination_worker.
- */
-sourcePartition():number {
-  const offset = this.bb!.__offset(this.bb_pos, 26);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
-}
-
-destinationPartition():number {
   const offset = this.bb!.__offset(this.bb_pos, 28);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
 static startBatch(builder:flatbuffers.Builder) {
@@ -362,16 +362,24 @@ static addRowWidth(builder:flatbuffers.Builder, rowWidth:number) {
   builder.addFieldInt32(3, rowWidth, 0);
 }
 
+static addSourcePartition(builder:flatbuffers.Builder, sourcePartition:number) {
+  builder.addFieldInt32(4, sourcePartition, 4294967295);
+}
+
+static addDestinationPartition(builder:flatbuffers.Builder, destinationPartition:number) {
+  builder.addFieldInt32(5, destinationPartition, 4294967295);
+}
+
 static addCount(builder:flatbuffers.Builder, count:number) {
-  builder.addFieldInt32(4, count, 0);
+  builder.addFieldInt32(6, count, 0);
 }
 
 static addCodec(builder:flatbuffers.Builder, codec:Codec) {
-  builder.addFieldInt8(5, codec, Codec.Parts);
+  builder.addFieldInt8(7, codec, Codec.Parts);
 }
 
 static addIds(builder:flatbuffers.Builder, idsOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(6, idsOffset, 0);
+  builder.addFieldOffset(8, idsOffset, 0);
 }
 
 static createIdsVector(builder:flatbuffers.Builder, data:number[]|Uint32Array):flatbuffers.Offset;
@@ -392,7 +400,7 @@ static startIdsVector(builder:flatbuffers.Builder, numElems:number) {
 }
 
 static addStepOffsets(builder:flatbuffers.Builder, stepOffsetsOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(7, stepOffsetsOffset, 0);
+  builder.addFieldOffset(9, stepOffsetsOffset, 0);
 }
 
 static createStepOffsetsVector(builder:flatbuffers.Builder, data:number[]|Uint32Array):flatbuffers.Offset;
@@ -413,7 +421,7 @@ static startStepOffsetsVector(builder:flatbuffers.Builder, numElems:number) {
 }
 
 static addF64Values(builder:flatbuffers.Builder, f64ValuesOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(8, f64ValuesOffset, 0);
+  builder.addFieldOffset(10, f64ValuesOffset, 0);
 }
 
 static createF64ValuesVector(builder:flatbuffers.Builder, data:number[]|Float64Array):flatbuffers.Offset;
@@ -434,7 +442,7 @@ static startF64ValuesVector(builder:flatbuffers.Builder, numElems:number) {
 }
 
 static addI32Values(builder:flatbuffers.Builder, i32ValuesOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(9, i32ValuesOffset, 0);
+  builder.addFieldOffset(11, i32ValuesOffset, 0);
 }
 
 static createI32ValuesVector(builder:flatbuffers.Builder, data:number[]|Int32Array):flatbuffers.Offset;
@@ -455,7 +463,7 @@ static startI32ValuesVector(builder:flatbuffers.Builder, numElems:number) {
 }
 
 static addU64Values(builder:flatbuffers.Builder, u64ValuesOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(10, u64ValuesOffset, 0);
+  builder.addFieldOffset(12, u64ValuesOffset, 0);
 }
 
 static createU64ValuesVector(builder:flatbuffers.Builder, data:bigint[]):flatbuffers.Offset {
@@ -470,25 +478,19 @@ static startU64ValuesVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(8, numElems, 8);
 }
 
-static addSourcePartition(builder:flatbuffers.Builder, sourcePartition:number) {
-  builder.addFieldInt32(11, sourcePartition, 4294967295);
-}
-
-static addDestinationPartition(builder:flatbuffers.Builder, destinationPartition:number) {
-  builder.addFieldInt32(12, destinationPartition, 4294967295);
-}
-
 static endBatch(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createBatch(builder:flatbuffers.Builder, encodedOffset:flatbuffers.Offset, kind:BatchKind, firstStep:number, rowWidth:number, count:number, codec:Codec, idsOffset:flatbuffers.Offset, stepOffsetsOffset:flatbuffers.Offset, f64ValuesOffset:flatbuffers.Offset, i32ValuesOffset:flatbuffers.Offset, u64ValuesOffset:flatbuffers.Offset, sourcePartition:number, destinationPartition:number):flatbuffers.Offset {
+static createBatch(builder:flatbuffers.Builder, encodedOffset:flatbuffers.Offset, kind:BatchKind, firstStep:number, rowWidth:number, sourcePartition:number, destinationPartition:number, count:number, codec:Codec, idsOffset:flatbuffers.Offset, stepOffsetsOffset:flatbuffers.Offset, f64ValuesOffset:flatbuffers.Offset, i32ValuesOffset:flatbuffers.Offset, u64ValuesOffset:flatbuffers.Offset):flatbuffers.Offset {
   Batch.startBatch(builder);
   Batch.addEncoded(builder, encodedOffset);
   Batch.addKind(builder, kind);
   Batch.addFirstStep(builder, firstStep);
   Batch.addRowWidth(builder, rowWidth);
+  Batch.addSourcePartition(builder, sourcePartition);
+  Batch.addDestinationPartition(builder, destinationPartition);
   Batch.addCount(builder, count);
   Batch.addCodec(builder, codec);
   Batch.addIds(builder, idsOffset);
@@ -496,8 +498,6 @@ static createBatch(builder:flatbuffers.Builder, encodedOffset:flatbuffers.Offset
   Batch.addF64Values(builder, f64ValuesOffset);
   Batch.addI32Values(builder, i32ValuesOffset);
   Batch.addU64Values(builder, u64ValuesOffset);
-  Batch.addSourcePartition(builder, sourcePartition);
-  Batch.addDestinationPartition(builder, destinationPartition);
   return Batch.endBatch(builder);
 }
 }
@@ -529,135 +529,135 @@ header(obj?:Header):Header|null {
   return offset ? (obj || new Header()).__init(this.bb_pos + offset, this.bb!) : null;
 }
 
-encoded(index: number):number|null {
-  const offset = this.bb!.__offset(this.bb_pos, 6);
-  return offset ? this.bb!.readUint8(this.bb!.__vector(this.bb_pos + offset) + index) : 0;
-}
-
-encodedLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 6);
-  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
-}
-
-encodedArray():Uint8Array|null {
-  const offset = this.bb!.__offset(this.bb_pos, 6);
-  return offset ? new Uint8Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
-}
-
-kind():BatchKind {
-  const offset = this.bb!.__offset(this.bb_pos, 8);
-  return offset ? this.bb!.readUint8(this.bb_pos + offset) : BatchKind.ValuesF64;
-}
-
-firstStep():number {
-  const offset = this.bb!.__offset(this.bb_pos, 10);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
-}
-
-rowWidth():number {
-  const offset = this.bb!.__offset(this.bb_pos, 12);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
-}
-
-count():number {
-  const offset = this.bb!.__offset(this.bb_pos, 14);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
-}
-
-codec():Codec {
-  const offset = this.bb!.__offset(this.bb_pos, 16);
-  return offset ? this.bb!.readUint8(this.bb_pos + offset) : Codec.Parts;
-}
-
-ids(index: number):number|null {
-  const offset = this.bb!.__offset(this.bb_pos, 18);
-  return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
-}
-
-idsLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 18);
-  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
-}
-
-idsArray():Uint32Array|null {
-  const offset = this.bb!.__offset(this.bb_pos, 18);
-  return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
-}
-
-stepOffsets(index: number):number|null {
-  const offset = this.bb!.__offset(this.bb_pos, 20);
-  return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
-}
-
-stepOffsetsLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 20);
-  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
-}
-
-stepOffsetsArray():Uint32Array|null {
-  const offset = this.bb!.__offset(this.bb_pos, 20);
-  return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
-}
-
-f64Values(index: number):number|null {
-  const offset = this.bb!.__offset(this.bb_pos, 22);
-  return offset ? this.bb!.readFloat64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : 0;
-}
-
-f64ValuesLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 22);
-  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
-}
-
-f64ValuesArray():Float64Array|null {
-  const offset = this.bb!.__offset(this.bb_pos, 22);
-  return offset ? new Float64Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
-}
-
-i32Values(index: number):number|null {
-  const offset = this.bb!.__offset(this.bb_pos, 24);
-  return offset ? this.bb!.readInt32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
-}
-
-i32ValuesLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 24);
-  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
-}
-
-i32ValuesArray():Int32Array|null {
-  const offset = this.bb!.__offset(this.bb_pos, 24);
-  return offset ? new Int32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
-}
-
-u64Values(index: number):bigint|null {
-  const offset = this.bb!.__offset(this.bb_pos, 26);
-  return offset ? this.bb!.readUint64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : BigInt(0);
-}
-
-u64ValuesLength():number {
-  const offset = this.bb!.__offset(this.bb_pos, 26);
-  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
-}
-
-sourcePartition():number {
-  const offset = this.bb!.__offset(this.bb_pos, 28);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
-}
-
-destinationPartition():number {
-  const offset = this.bb!.__offset(this.bb_pos, 30);
-  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
-}
-
 /**
  * Further batches, after the frame's own (a host -> host frame).
  */
 more(index: number, obj?:Batch):Batch|null {
-  const offset = this.bb!.__offset(this.bb_pos, 32);
+  const offset = this.bb!.__offset(this.bb_pos, 6);
   return offset ? (obj || new Batch()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
 }
 
 moreLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+encoded(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint8(this.bb!.__vector(this.bb_pos + offset) + index) : 0;
+}
+
+encodedLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+encodedArray():Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? new Uint8Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+kind():BatchKind {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : BatchKind.ValuesF64;
+}
+
+firstStep():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+rowWidth():number {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+sourcePartition():number {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
+}
+
+destinationPartition():number {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 4294967295;
+}
+
+count():number {
+  const offset = this.bb!.__offset(this.bb_pos, 20);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+codec():Codec {
+  const offset = this.bb!.__offset(this.bb_pos, 22);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : Codec.Parts;
+}
+
+ids(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
+}
+
+idsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+idsArray():Uint32Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+stepOffsets(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 26);
+  return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
+}
+
+stepOffsetsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 26);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+stepOffsetsArray():Uint32Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 26);
+  return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+f64Values(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 28);
+  return offset ? this.bb!.readFloat64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : 0;
+}
+
+f64ValuesLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 28);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+f64ValuesArray():Float64Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 28);
+  return offset ? new Float64Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+i32Values(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 30);
+  return offset ? this.bb!.readInt32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
+}
+
+i32ValuesLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 30);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+i32ValuesArray():Int32Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 30);
+  return offset ? new Int32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+u64Values(index: number):bigint|null {
+  const offset = this.bb!.__offset(this.bb_pos, 32);
+  return offset ? this.bb!.readUint64(this.bb!.__vector(this.bb_pos + offset) + index * 8) : BigInt(0);
+}
+
+u64ValuesLength():number {
   const offset = this.bb!.__offset(this.bb_pos, 32);
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
@@ -670,8 +670,24 @@ static addHeader(builder:flatbuffers.Builder, headerOffset:flatbuffers.Offset) {
   builder.addFieldStruct(0, headerOffset, 0);
 }
 
+static addMore(builder:flatbuffers.Builder, moreOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, moreOffset, 0);
+}
+
+static createMoreVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startMoreVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
 static addEncoded(builder:flatbuffers.Builder, encodedOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(1, encodedOffset, 0);
+  builder.addFieldOffset(2, encodedOffset, 0);
 }
 
 static createEncodedVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset {
@@ -687,27 +703,35 @@ static startEncodedVector(builder:flatbuffers.Builder, numElems:number) {
 }
 
 static addKind(builder:flatbuffers.Builder, kind:BatchKind) {
-  builder.addFieldInt8(2, kind, BatchKind.ValuesF64);
+  builder.addFieldInt8(3, kind, BatchKind.ValuesF64);
 }
 
 static addFirstStep(builder:flatbuffers.Builder, firstStep:number) {
-  builder.addFieldInt32(3, firstStep, 0);
+  builder.addFieldInt32(4, firstStep, 0);
 }
 
 static addRowWidth(builder:flatbuffers.Builder, rowWidth:number) {
-  builder.addFieldInt32(4, rowWidth, 0);
+  builder.addFieldInt32(5, rowWidth, 0);
+}
+
+static addSourcePartition(builder:flatbuffers.Builder, sourcePartition:number) {
+  builder.addFieldInt32(6, sourcePartition, 4294967295);
+}
+
+static addDestinationPartition(builder:flatbuffers.Builder, destinationPartition:number) {
+  builder.addFieldInt32(7, destinationPartition, 4294967295);
 }
 
 static addCount(builder:flatbuffers.Builder, count:number) {
-  builder.addFieldInt32(5, count, 0);
+  builder.addFieldInt32(8, count, 0);
 }
 
 static addCodec(builder:flatbuffers.Builder, codec:Codec) {
-  builder.addFieldInt8(6, codec, Codec.Parts);
+  builder.addFieldInt8(9, codec, Codec.Parts);
 }
 
 static addIds(builder:flatbuffers.Builder, idsOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(7, idsOffset, 0);
+  builder.addFieldOffset(10, idsOffset, 0);
 }
 
 static createIdsVector(builder:flatbuffers.Builder, data:number[]|Uint32Array):flatbuffers.Offset;
@@ -728,7 +752,7 @@ static startIdsVector(builder:flatbuffers.Builder, numElems:number) {
 }
 
 static addStepOffsets(builder:flatbuffers.Builder, stepOffsetsOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(8, stepOffsetsOffset, 0);
+  builder.addFieldOffset(11, stepOffsetsOffset, 0);
 }
 
 static createStepOffsetsVector(builder:flatbuffers.Builder, data:number[]|Uint32Array):flatbuffers.Offset;
@@ -749,7 +773,7 @@ static startStepOffsetsVector(builder:flatbuffers.Builder, numElems:number) {
 }
 
 static addF64Values(builder:flatbuffers.Builder, f64ValuesOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(9, f64ValuesOffset, 0);
+  builder.addFieldOffset(12, f64ValuesOffset, 0);
 }
 
 static createF64ValuesVector(builder:flatbuffers.Builder, data:number[]|Float64Array):flatbuffers.Offset;
@@ -770,7 +794,7 @@ static startF64ValuesVector(builder:flatbuffers.Builder, numElems:number) {
 }
 
 static addI32Values(builder:flatbuffers.Builder, i32ValuesOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(10, i32ValuesOffset, 0);
+  builder.addFieldOffset(13, i32ValuesOffset, 0);
 }
 
 static createI32ValuesVector(builder:flatbuffers.Builder, data:number[]|Int32Array):flatbuffers.Offset;
@@ -791,7 +815,7 @@ static startI32ValuesVector(builder:flatbuffers.Builder, numElems:number) {
 }
 
 static addU64Values(builder:flatbuffers.Builder, u64ValuesOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(11, u64ValuesOffset, 0);
+  builder.addFieldOffset(14, u64ValuesOffset, 0);
 }
 
 static createU64ValuesVector(builder:flatbuffers.Builder, data:bigint[]):flatbuffers.Offset {
@@ -804,30 +828,6 @@ static createU64ValuesVector(builder:flatbuffers.Builder, data:bigint[]):flatbuf
 
 static startU64ValuesVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(8, numElems, 8);
-}
-
-static addSourcePartition(builder:flatbuffers.Builder, sourcePartition:number) {
-  builder.addFieldInt32(12, sourcePartition, 4294967295);
-}
-
-static addDestinationPartition(builder:flatbuffers.Builder, destinationPartition:number) {
-  builder.addFieldInt32(13, destinationPartition, 4294967295);
-}
-
-static addMore(builder:flatbuffers.Builder, moreOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(14, moreOffset, 0);
-}
-
-static createMoreVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
-  builder.startVector(4, data.length, 4);
-  for (let i = data.length - 1; i >= 0; i--) {
-    builder.addOffset(data[i]!);
-  }
-  return builder.endVector();
-}
-
-static startMoreVector(builder:flatbuffers.Builder, numElems:number) {
-  builder.startVector(4, numElems, 4);
 }
 
 static endFrame(builder:flatbuffers.Builder):flatbuffers.Offset {
@@ -844,13 +844,16 @@ static finishSizePrefixedFrameBuffer(builder:flatbuffers.Builder, offset:flatbuf
   builder.finish(offset, 'NMF1', true);
 }
 
-static createFrame(builder:flatbuffers.Builder, headerOffset:flatbuffers.Offset, encodedOffset:flatbuffers.Offset, kind:BatchKind, firstStep:number, rowWidth:number, count:number, codec:Codec, idsOffset:flatbuffers.Offset, stepOffsetsOffset:flatbuffers.Offset, f64ValuesOffset:flatbuffers.Offset, i32ValuesOffset:flatbuffers.Offset, u64ValuesOffset:flatbuffers.Offset, sourcePartition:number, destinationPartition:number, moreOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createFrame(builder:flatbuffers.Builder, headerOffset:flatbuffers.Offset, moreOffset:flatbuffers.Offset, encodedOffset:flatbuffers.Offset, kind:BatchKind, firstStep:number, rowWidth:number, sourcePartition:number, destinationPartition:number, count:number, codec:Codec, idsOffset:flatbuffers.Offset, stepOffsetsOffset:flatbuffers.Offset, f64ValuesOffset:flatbuffers.Offset, i32ValuesOffset:flatbuffers.Offset, u64ValuesOffset:flatbuffers.Offset):flatbuffers.Offset {
   Frame.startFrame(builder);
   Frame.addHeader(builder, headerOffset);
+  Frame.addMore(builder, moreOffset);
   Frame.addEncoded(builder, encodedOffset);
   Frame.addKind(builder, kind);
   Frame.addFirstStep(builder, firstStep);
   Frame.addRowWidth(builder, rowWidth);
+  Frame.addSourcePartition(builder, sourcePartition);
+  Frame.addDestinationPartition(builder, destinationPartition);
   Frame.addCount(builder, count);
   Frame.addCodec(builder, codec);
   Frame.addIds(builder, idsOffset);
@@ -858,9 +861,6 @@ static createFrame(builder:flatbuffers.Builder, headerOffset:flatbuffers.Offset,
   Frame.addF64Values(builder, f64ValuesOffset);
   Frame.addI32Values(builder, i32ValuesOffset);
   Frame.addU64Values(builder, u64ValuesOffset);
-  Frame.addSourcePartition(builder, sourcePartition);
-  Frame.addDestinationPartition(builder, destinationPartition);
-  Frame.addMore(builder, moreOffset);
   return Frame.endFrame(builder);
 }
 }

@@ -96,7 +96,9 @@ describe('every mode and transport gives the single-worker bits', () => {
         expect(run.stats.bytes, label).toBe(stats.totals[config.communication].bytes);
         expect(run.stats.messages, label).toBe(stats.totals[config.communication].messages);
         // batches never outnumber cut arcs; combined entries never outweigh uncombined ones on shared memory
-        expect(batched.messages, label).toBe(optimized.messages);
+        // (frames between simulated hosts travel combined: one frame per host pair and exchange)
+        if (config.transport === 'frames' && hosts && hosts.length > 1) expect(optimized.messages, label).toBeLessThanOrEqual(batched.messages);
+        else expect(batched.messages, label).toBe(optimized.messages);
         // (LIF ring rows are not counted as naive messages: accounting.ts)
         if (algorithm !== 'lif') expect(naive.messages, label).toBeGreaterThanOrEqual(batched.messages);
         if (config.transport === 'shared' && algorithm !== 'lif') expect(optimized.bytes, label).toBeLessThanOrEqual(batched.bytes);
@@ -140,8 +142,17 @@ describe('what each mode counts', () => {
     const stats = run.stats.communication!;
     expect(stats.expected.routing).toBe('hierarchical');
     expect(stats.topology.linkClasses).toEqual(['frames-in-process', 'network']);
-    // 4 workers on 2 hosts: of the 8 cross-host worker pairs only 2 host pairs remain per superstep
-    expect(stats.totals.routed.messages).toBeLessThan(stats.totals.optimized.messages);
+    // 4 workers on 2 hosts: cross-host batches travel in one real frame per host pair and exchange
+    // (router.ts host combining), so the routed figures are the frames themselves
+    expect(stats.totals.routed).toEqual(stats.totals.optimized);
+    // the prediction combines per host pair the same way (dense PageRank: one frame per host pair and exchange)
+    expect(stats.savingsPredictionError).toBeLessThan(0.15);
+    const crossHost = (p: number, q: number) => (p < 2) !== (q < 2);
+    for (const workers of run.stats.perSuperstep) {
+      // at most one combined frame per host pair per exchange: 2 host pairs, at most 2 exchanges a superstep
+      const frames = workers.reduce((sum, worker, p) => sum + (worker.bytesTo ?? []).filter((bytes, q) => bytes > 0 && crossHost(p, q)).length, 0);
+      expect(frames).toBeLessThanOrEqual(4);
+    }
     expect(stats.latencyPrediction!.count).toBeGreaterThan(0);
     // measured links: exactly the worker pairs that exchanged frames, each with bytes, frames and a rate
     const links = Object.entries(stats.links);
@@ -153,8 +164,8 @@ describe('what each mode counts', () => {
     }
     // frame bytes: more than the mailbox bytes of the same batches (a frame's table and CRC)
     const shared = await system.executeDistributedAlgorithmOnPlan(graph, plan, 'pagerank', { iterations: 8, communication: 'optimized' });
-    expect(stats.totals.optimized.messages).toBe(shared.stats.communication!.totals.optimized.messages);
-    expect(stats.totals.optimized.bytes).toBeGreaterThan(shared.stats.communication!.totals.optimized.bytes);
+    expect(stats.totals.optimized.messages).toBeLessThan(shared.stats.communication!.totals.optimized.messages);
+    expect(bytesOf(run.values).equals(bytesOf(shared.values))).toBe(true);
   });
 
   it('the facade verb optimizeCommunication predicts, without running, what the run reports as expected', async () => {

@@ -252,9 +252,9 @@ function reseal(bytes: Uint8Array): Uint8Array {
   return bytes;
 }
 
-/** Vtable slots of a batch's fields, from its first (Batch: slot 4; the frame's own batch: slot 6). */
-const FIELD = { ids: 12, stepOffsets: 14, f64Values: 16, i32Values: 18, u64Values: 20 } as const;
-const MORE_SLOT = 32;
+/** Vtable slots of a batch's fields, from its first (Batch: slot 4; the frame's own batch: slot 8, after header and `more`). */
+const FIELD = { ids: 16, stepOffsets: 18, f64Values: 20, i32Values: 22, u64Values: 24 } as const;
+const MORE_SLOT = 6;
 
 /**
  * Position of a vector's length word: the frame's `more` vector (batch = -1), or field `field` (a
@@ -264,7 +264,7 @@ function vectorHeader(bytes: Uint8Array, batch: number, field: number): number {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const root = view.getUint32(0, true);
   let table = root;
-  let slot = batch === -1 ? MORE_SLOT : 6 + field;
+  let slot = batch === -1 ? MORE_SLOT : 8 + field;
   if (batch >= 1) {
     const list = tableField(view, root, MORE_SLOT);
     const element = list + view.getUint32(list, true) + 4 + 4 * (batch - 1);
@@ -408,7 +408,7 @@ describe('rejected frames', () => {
       const builder = new flatbuffers.Builder(256);
       const encoded = Batch.createEncodedVector(builder, [1, 2, 3]);
       const values = Batch.createF64ValuesVector(builder, [1, 2]);
-      const batch = Batch.createBatch(builder, codec === 0 ? 0 : encoded, kind, 0, 0, 2, codec, 0, 0, codec === 0 ? values : 0, 0, 0, 0, 1);
+      const batch = Batch.createBatch(builder, codec === 0 ? 0 : encoded, kind, 0, 0, 0, 1, 2, codec, 0, 0, codec === 0 ? values : 0, 0, 0);
       const list = Frame.createMoreVector(builder, [batch]);
       const own = Frame.createIdsVector(builder, [0]);
       Frame.startFrame(builder);

@@ -95,8 +95,8 @@ describe('Router frame transport', () => {
     const { host, directory, routers, sender, receiver } = context;
     pack(context, 0);
     const wire = directory.wireBase![sender * directory.workers + receiver]!;
-    const bytes = host.view(Uint8Array, wire, 64);
-    bytes[WIRE_HEADER_BYTES + 40]! ^= 0x01;
+    const bytes = host.view(Uint8Array, wire, 256);
+    bytes[WIRE_HEADER_BYTES + 20]! ^= 0x01;
     const damaged = (() => {
       try {
         routers[receiver]!.inbox(sender, 0);

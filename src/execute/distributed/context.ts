@@ -272,6 +272,8 @@ export class WorkerContext {
    */
   *sync(): Generator<void, void, void> {
     if (this.fault && this.fault.superstep === this.superstep && this.fault.during !== 'checkpoint') this.fire(this.fault);
+    // every batch of this exchange is committed: a host's last partition sends its host frames (exchange/router.ts)
+    this.router.flush(this.exchange);
     yield;
     this.exchange++;
   }

@@ -18,7 +18,7 @@
  */
 import { ErrorCode, fromSerialized, NeuromeshError, OptionsError, WorkerLostError, type SerializedError } from '../../errors.js';
 import type { NeuromorphicGraph } from '../../input/graph.js';
-import { allocateMailboxes, openFramePorts } from '../../exchange/router.js';
+import { allocateMailboxes, openFramePorts, resetTransport } from '../../exchange/router.js';
 import { allocateCodecScratch, communicationRequested, prepareCommunication, summariseCommunication, type CommunicationOptions, type CommunicationStats } from '../../exchange/optimizer.js';
 import { hasReplicaTargets, placePartitions, type PlacedPartition } from '../../place/place.js';
 import type { DistributedPartition } from '../../partition/partitioner.js';
@@ -261,6 +261,7 @@ export class DistributedAlgorithmCoordinator {
         const ports = recovery?.openPorts(threads);
         // transport 'ports': fresh channels per attempt (a failed attempt's threads took theirs)
         const framePorts = communication?.optimizer.topology.transport === 'ports' ? openFramePorts(host, mailboxes) : null;
+        if (communication) resetTransport(host, mailboxes);
         const postedAt = performance.timeOrigin + performance.now();
         // the failure recovered from last: the run was down from its fault (or notice) until now
         const previous = recovery?.report.failures.at(-1);
