@@ -96,6 +96,7 @@ export async function run(stage: StageOptions): Promise<StageResult> {
       ];
   const rows: CommRow[] = [];
   const transports: TransportTiming[] = [];
+  const hostRows: HostCombining[] = [];
   const started = performance.now();
   try {
     for (const item of cases) {
@@ -137,6 +138,41 @@ export async function run(stage: StageOptions): Promise<StageResult> {
           );
         }
       }
+      host.arena.release(mark);
+    }
+    // host combining: the same run with two simulated hosts (frames between them combined into one
+    // real frame per host pair and exchange) against one host (one frame per worker pair)
+    const combined: { graph: string; file: string; algorithm: AlgorithmName; k: number }[] = quick
+      ? [{ graph: 'celegans_herm_chem', file: 'celegans_herm_chem.el', algorithm: 'pagerank', k: 4 }]
+      : [
+          { graph: 'email_enron', file: 'email_enron.el.gz', algorithm: 'pagerank', k: 8 },
+          { graph: 'celegans_herm_chem', file: 'celegans_herm_chem.el', algorithm: 'bfs', k: 16 },
+        ];
+    for (const item of combined) {
+      const mark = host.arena.mark();
+      const graph = load(item.file)(host);
+      const runOptions = options(item.algorithm, quick);
+      const partition = system.partitionGraph(graph, item.algorithm, item.k, { seed: SEED });
+      const half = Math.ceil(item.k / 2);
+      const hosts = [Array.from({ length: half }, (_, i) => i), Array.from({ length: item.k - half }, (_, i) => half + i)];
+      const flat = await system.executeDistributedAlgorithm(graph, partition, { ...runOptions, transport: 'frames', communication: 'optimized' });
+      const split = await system.executeDistributedAlgorithm(graph, partition, { ...runOptions, transport: 'frames', communication: 'optimized', hosts });
+      const steps = Math.max(1, split.stats.supersteps);
+      const one = flat.stats.communication!.totals.optimized;
+      const two = split.stats.communication!;
+      const row: HostCombining = {
+        graph: item.graph,
+        algorithm: item.algorithm,
+        k: item.k,
+        hosts,
+        identical: Buffer.from(split.values.buffer, split.values.byteOffset, split.values.byteLength).equals(Buffer.from(flat.values.buffer, flat.values.byteOffset, flat.values.byteLength)),
+        oneHost: { bytes: one.bytes / steps, messages: one.messages / steps },
+        combined: { bytes: two.totals.optimized.bytes / steps, messages: two.totals.optimized.messages / steps },
+        predictedSavings: two.expected.expectedBandwidthSavings,
+        measuredSavings: two.measured.bandwidthSavings,
+      };
+      hostRows.push(row);
+      log(`comm: host combining ${item.graph} ${item.algorithm} k=${item.k} on 2 hosts: per superstep ${fmt(row.oneHost.bytes)} B / ${row.oneHost.messages.toFixed(1)} frames on one host -> ${fmt(row.combined.bytes)} B / ${row.combined.messages.toFixed(1)} frames (saved vs naive ${pct(row.measuredSavings)}, predicted ${pct(row.predictedSavings)})${row.identical ? '' : '  VALUES DIFFER'}`);
       host.arena.release(mark);
     }
     // wall time of one run per transport, interleaved (shared, frames, ports, shared, ...): the
@@ -210,8 +246,21 @@ export async function run(stage: StageOptions): Promise<StageResult> {
     { label: 'comm: median prediction error of the byte savings', value: 100 * bars.medians.predictionError, unit: '%' },
     { label: 'comm: every run bit-identical to the single-worker driver', value: identical ? 1 : 0, unit: 'bool', goal: '1', met: identical },
   ];
-  save('comm', stage, { seconds, loadAverage: os.loadavg(), worst, bars, rows, table: table(rows), transports });
+  save('comm', stage, { seconds, loadAverage: os.loadavg(), worst, bars, rows, table: table(rows), transports, hostCombining: hostRows });
   return { stage: 'comm', headlines };
+}
+
+/** One run on two simulated hosts (real combined frames) beside the same run on one host, per superstep. */
+export interface HostCombining {
+  graph: string;
+  algorithm: AlgorithmName;
+  k: number;
+  hosts: number[][];
+  identical: boolean;
+  oneHost: { bytes: number; messages: number };
+  combined: { bytes: number; messages: number };
+  predictedSavings: number;
+  measuredSavings: number;
 }
 
 /** One graph's wall time per transport (issue 5 item 8: what encoding and posting frames cost). */

@@ -256,7 +256,7 @@ export class CommunicationOptimizer {
     let optimizedSeconds = 0;
     /** optimized messages (frames or mailbox batches) */
     let messages = 0;
-    const hostPairs = new Map<number, { bytes: number; link: LinkModel; frames: number; pairs: number }>();
+    const hostPairs = new Map<number, { bytes: number; link: LinkModel; frames: number; batches: number }>();
     for (const pair of pattern.pairs) {
       if (pair.elements === 0) continue;
       const link = topology.link(pair.from, pair.to);
@@ -276,10 +276,11 @@ export class CommunicationOptimizer {
       if (hierarchical && !topology.sameHost(pair.from, pair.to)) {
         // combined per host pair (and exchange: its channel): one message, one frame header, one latency
         const key = (topology.hostOf[pair.from]! * topology.hosts.length + topology.hostOf[pair.to]!) * CHANNELS.length + pair.channel;
-        const entry = hostPairs.get(key) ?? { bytes: 0, link, frames: 0, pairs: 0 };
+        const entry = hostPairs.get(key) ?? { bytes: 0, link, frames: 0, batches: 0 };
         entry.bytes += optimizedBytes - frames * header;
+        // the host pair's frames: at least its busiest worker pair's (their supersteps overlap)
         entry.frames = Math.max(entry.frames, frames);
-        entry.pairs++;
+        entry.batches += frames;
         hostPairs.set(key, entry);
         optimized -= frames * header;
         messages -= frames;
@@ -287,11 +288,11 @@ export class CommunicationOptimizer {
         optimizedSeconds += frames * link.latency + optimizedBytes / link.bandwidth;
       }
     }
-    // each host frame: one frame's overhead, and a further batch's for every worker pair after the first
+    // each host frame: one frame's overhead; every batch in it after the first, a further batch's
     const more = framed(topology.transport) ? frameOverheadBytes('more') : MAILBOX_HEADER_BYTES;
     for (const entry of hostPairs.values()) {
-      entry.bytes += entry.frames * (entry.pairs - 1) * more;
-      optimized += entry.frames * header + entry.frames * (entry.pairs - 1) * more;
+      entry.bytes += (entry.batches - entry.frames) * more;
+      optimized += entry.frames * header + (entry.batches - entry.frames) * more;
       messages += entry.frames;
       optimizedSeconds += entry.frames * entry.link.latency + (entry.bytes + entry.frames * header) / entry.link.bandwidth;
     }

@@ -109,12 +109,12 @@ export interface MailboxDirectory {
   wireStride?: number[];
   /** port transport: offset of the notices, NOTICE_WORDS u32 per (p -> q, parity) at ((p·workers + q)·2 + parity) */
   noticeBase?: number;
-  /** host combining: each partition's host, and per host pair (A·hosts + B) its slot, slot stride, and A's partitions */
+  /** host combining: each partition's host, per host pair (A·hosts + B) its slot and slot stride, per host its partitions */
   hostOf?: number[];
   hosts?: number;
   hostBase?: number[];
   hostStride?: number[];
-  hostExpected?: number[];
+  hostPartitions?: number[];
   /** u32 counters of partitions done committing, one per (host, parity) */
   hostCount?: number;
 }
@@ -170,26 +170,24 @@ export function allocateMailboxes(host: WasmHost, placed: readonly PlacedPartiti
     const hosts = Math.max(...hostOf) + 1;
     const hostBase = new Array<number>(hosts * hosts).fill(-1);
     const hostStride = new Array<number>(hosts * hosts).fill(0);
-    const hostExpected = new Array<number>(hosts * hosts).fill(0);
+    // a host frame holds at most what the wire slots of its worker pairs hold
     const room = new Array<number>(hosts * hosts).fill(0);
     for (let p = 0; p < workers; p++) {
       for (let q = 0; q < workers; q++) {
         if (base[p * workers + q]! < 0 || hostOf[p] === hostOf[q]) continue;
-        const pair = hostOf[p]! * hosts + hostOf[q]!;
-        hostExpected[pair]!++;
-        room[pair]! += wireStride[p * workers + q]!;
+        room[hostOf[p]! * hosts + hostOf[q]!]! += wireStride[p * workers + q]!;
       }
     }
     for (let pair = 0; pair < hosts * hosts; pair++) {
-      if (hostExpected[pair] === 0) continue;
+      if (room[pair] === 0) continue;
       hostStride[pair] = Math.ceil((8 + room[pair]!) / 64) * 64;
       hostBase[pair] = host.arena.alloc(2 * hostStride[pair]!, 64);
     }
     const hostCount = host.arena.alloc(4 * hosts * 2, 64);
     host.view(Uint32Array, hostCount, hosts * 2).fill(0);
     // partitions per host: the gateway is the last of them to finish an exchange's commits
-    for (let pair = 0; pair < hosts * hosts; pair++) hostExpected[pair] = hostOf.filter((h) => h === Math.floor(pair / hosts)).length;
-    Object.assign(directory, { hostOf: [...hostOf], hosts, hostBase, hostStride, hostExpected, hostCount });
+    const hostPartitions = Array.from({ length: hosts }, (_, h) => hostOf.filter((of) => of === h).length);
+    Object.assign(directory, { hostOf: [...hostOf], hosts, hostBase, hostStride, hostPartitions, hostCount });
   }
   if (options.ports) {
     const words = workers * workers * 2 * NOTICE_WORDS;
@@ -453,7 +451,7 @@ export class Router {
           step.optimized.messages--;
           step.optimized.bytes -= bytes;
         }
-        this.commitToHost(to, box, entries, carriedBytes, aux, this.packing, channel, listed.length, payload);
+        this.commitToHost(to, entries, carriedBytes, aux, this.packing, channel, listed.length, payload);
         if (communication.mode === 'optimized') return;
       } else if (this.frames) {
         const frameBytes = this.sendFrame(to, box, entries, carriedBytes, aux, this.packing, channel, shape, listed.length, payload);
@@ -541,8 +539,8 @@ export class Router {
     return base + (exchange & 1) * this.directory.hostStride![pair]!;
   }
 
-  /** Record a cross-host batch for its host's gateway (flush sends it); returns 0 (no frame of its own). */
-  private commitToHost(to: number, box: MailboxBuffer, entries: number, carriedBytes: number, aux: number, exchange: number, channel: number, listLength: number, payload: number): number {
+  /** Record a cross-host batch for its host's gateway (flush sends it: no frame of its own). */
+  private commitToHost(to: number, entries: number, carriedBytes: number, aux: number, exchange: number, channel: number, listLength: number, payload: number): void {
     const words = this.words;
     const slot = this.wireSlot(this.self, to, exchange) >>> 2;
     words[slot] = 0;
@@ -554,8 +552,6 @@ export class Router {
     words[slot + 7] = entries;
     // the stamp last (exchange + 1: 0 is a record never written): the gateway takes the batches of its exchange
     words[slot + 1] = exchange + 1;
-    void box;
-    return 0;
   }
 
   /**
@@ -570,7 +566,7 @@ export class Router {
     const fromHost = directory.hostOf[this.self]!;
     const counter = (directory.hostCount! >>> 2) + fromHost * 2 + (exchange & 1);
     // Atomics.add orders this partition's mailboxes and records before the gateway's reads
-    if (Atomics.add(this.words, counter, 1) + 1 < directory.hostExpected![fromHost * hosts]!) return;
+    if (Atomics.add(this.words, counter, 1) + 1 < directory.hostPartitions![fromHost]!) return;
     Atomics.store(this.words, counter, 0);
     const step = this.step.communication!;
     for (let toHost = 0; toHost < hosts; toHost++) {
