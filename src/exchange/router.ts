@@ -35,7 +35,8 @@
  *   +8   u32 channel (accounting.ts CHANNELS: which lists the batch follows)
  *   +12  u32 aux
  *   +16  u32 list length, +20 u32 carried bytes, +24 u32 payload bytes per entry, +28 u32 entries:
- *        the batch's commit record, read by its host's gateway (below)
+ *        with +4 (then exchange + 1: 0 is a record never written) and +8, +12 the batch's commit
+ *        record, read by its host's gateway (below)
  *   +32  the frame
  *
  * Host combining (transport 'frames' with hierarchical routing, `hostOf`): a batch to another host
@@ -51,7 +52,7 @@
  * Port transport (`transport: 'ports'`, item 8's "threads that do not share the mailbox"): the same
  * frame is posted (its buffer transferred) over a MessagePort of the pair, created by the
  * coordinator per attempt and transferred with each thread's task; the receiving thread drains its
- * port synchronously (`receiveMessageOnPort`, src/platform/node.ts) when the program first reads
+ * port synchronously (`receiveMessageOnPort`, src/platform/node-ports.ts) when the program first reads
  * the inbox after the barrier, and decodes the frame into the inbox. Nothing of the batch is read
  * from the sender's memory. What the receiver needs to know besides the frames is a NOTICE per pair
  * and parity in shared memory, the part of the barrier's message a network barrier would carry:
