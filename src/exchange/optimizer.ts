@@ -317,7 +317,13 @@ export class CommunicationOptimizer {
       {
         name: 'hierarchical',
         applied: hierarchical,
-        reason: hierarchical ? 'links differ: one frame per host pair across the slower link' : topology.hosts.length === 1 ? 'one host: every link is alike' : 'every link in use is alike',
+        reason: hierarchical
+          ? topology.transport === 'frames'
+            ? 'links differ: one frame per host pair and exchange across the slower link (built by each host\'s gateway partition)'
+            : `links differ: one frame per host pair across the slower link (counted: the ${topology.transport} transport sends per worker pair)`
+          : topology.hosts.length === 1
+            ? 'one host: every link is alike'
+            : 'every link in use is alike',
       },
     ];
     const note = oneHostShared
