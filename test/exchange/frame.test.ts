@@ -401,6 +401,16 @@ describe('rejected frames', () => {
     }
   });
 
+  it('expect.only: a receiver decodes its own batches of a host frame; the others are left unread', () => {
+    // batch 2 (spikes 3 -> 1) gets a hostile step_offsets length, resealed: only a reader of it fails
+    const forged = reseal(patchU32(bytes, vectorHeader(bytes, 2, FIELD.stepOffsets), 0x4000_0000));
+    expect(errorOf(() => decodeFrame(forged)).details.field).toBe('batches[2].step_offsets');
+    const mine = decodeFrame(forged, { only: (source, destination) => destination === 1 && source !== 3 });
+    expect(mine.batches.map(plain)).toEqual([batches[0]!, batches[1]!].map(expected));
+    // a receiver with no batch in the frame gets none (the checksum still covered them all)
+    expect(decodeFrame(bytes, { only: () => false }).batches).toEqual([]);
+  });
+
   it('a batch with a codec this reader does not know, or an unknown kind: unsupported / corrupt', () => {
     // Built with the generated per-element builders: an independent writer of the same schema.
     // (its second batch, in `more`: the independent writer names every field of the route)
