@@ -21,14 +21,15 @@
  */
 import type { WasmHost } from '../memory/host.js';
 import type { PlacedPartition } from '../place/place.js';
+import { LOCAL_SEARCH_COPY_SHARE } from '../execute/distributed/bfs.js';
 import { UNIT_BAND } from '../execute/distributed/sssp.js';
 
 /**
  * bfs.ts searches by exchange while send + receive list entries stay below this share of the local
- * vertices (its LOCAL_SEARCH_COPY_SHARE: the two must agree; test/distributed/comm-identity.test.ts
- * checks the schedule the estimate names against the one a run takes).
+ * vertices (test/distributed/comm-identity.test.ts checks the schedule the estimate names against
+ * the one a run takes).
  */
-export const BFS_LOCAL_SEARCH_COPY_SHARE = 1 / 64;
+export const BFS_LOCAL_SEARCH_COPY_SHARE = LOCAL_SEARCH_COPY_SHARE;
 
 /** What a frontier algorithm's run will send, estimated per copy. */
 export interface FrontierEstimate {

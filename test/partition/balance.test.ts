@@ -129,6 +129,33 @@ describe('balanceLoad', () => {
     expect(partitionQuality(balanced, g).replicationFactor).toBeLessThanOrEqual(rfBefore * 1.05);
   });
 
+  it('vertex-cut under a model where vertices weigh 15 arcs: masters move to parts that hold their copies (and vertices without arcs anywhere), arcs stay, no copy is added', () => {
+    // 300 vertices with arcs, then 300 without; every master of the second half on part 0
+    const base = randomGraph(17, 300, 3000);
+    const arcs: Array<[number, number]> = [];
+    for (let u = 0; u < base.n; u++) for (let a = base.outOffsets[u]!; a < base.outOffsets[u + 1]!; a++) arcs.push([u, base.outTargets[a]!]);
+    const g = graphOf(600, arcs);
+    const k = 4;
+    const start = randomVertexCut(g, { k, seed: 3 });
+    const vertexOwner = start.vertexOwner.slice();
+    for (let v = 300; v < 600; v++) vertexOwner[v] = 0;
+    const skewed: PartitionAssignment = { ...start, vertexOwner };
+    const heavyVertices = { vertexCost: 15, arcCost: 1 };
+    expect(calculateLoadBalanceScore(skewed, g, heavyVertices).imbalance).toBeGreaterThan(0.5);
+    const balanced = balanceLoad(g, skewed, { model: heavyVertices });
+    checkAssignment(balanced, g);
+    expect(calculateLoadBalanceScore(balanced, g, heavyVertices).imbalance).toBeLessThanOrEqual(0.03 + 1e-12);
+    expect(Array.from(balanced.arcOwner!)).toEqual(Array.from(skewed.arcOwner!));
+    expect(partitionQuality(balanced, g).replicationFactor).toBeLessThanOrEqual(partitionQuality(skewed, g).replicationFactor);
+    // a moved master with arcs lands where its vertex already has a copy
+    const copies = (v: number, p: number): boolean => {
+      for (let a = g.outOffsets[v]!; a < g.outOffsets[v + 1]!; a++) if (balanced.arcOwner![a] === p) return true;
+      for (let u = 0; u < g.n; u++) for (let a = g.outOffsets[u]!; a < g.outOffsets[u + 1]!; a++) if (g.outTargets[a] === v && balanced.arcOwner![a] === p) return true;
+      return false;
+    };
+    for (let v = 0; v < 300; v++) if (balanced.vertexOwner[v] !== skewed.vertexOwner[v]) expect(copies(v, balanced.vertexOwner[v]!), `vertex ${v}`).toBe(true);
+  });
+
   it('hybrid: low-degree vertices keep their in-arcs together while arcs are balanced', () => {
     const g = randomGraph(5, 300, 3000);
     const k = 6;

@@ -34,7 +34,7 @@ const UNREACHED = 0x7fff_ffff;
  * this share of the local vertices. Road networks cut in 2 have ~1e-4; R-MAT and other
  * low-diameter graphs, tenths and more.
  */
-const LOCAL_SEARCH_COPY_SHARE = 1 / 64;
+export const LOCAL_SEARCH_COPY_SHARE = 1 / 64;
 
 /** Send + receive list entries of a partition. */
 function copiesOf(part: PlacedPartition): number {
