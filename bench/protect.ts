@@ -10,7 +10,9 @@
  *        autoDisk   the same, also written to a directory (temporary file, fsync, rename)
  *        every5     a checkpoint every 5 supersteps (far more often than auto: a worst case)
  *        every10Disk  every 10 supersteps, on disk (the write bandwidth)
- *      overhead = median over rounds of wall(variant) / wall(off) − 1 (goal ≤ 5% at auto). Each
+ *      overhead = median over rounds of wall(variant) / wall(off) − 1; for auto (goal ≤ 5%) also
+ *      derived: its checkpoints × every5's overhead per checkpoint (one or two checkpoints cost
+ *      ~1%, under this VM's ±5% round-to-round noise; every5's 12 to 266 stand above it). Each
  *      variant's checkpoints: count, bytes per partition, the time workers held still (copying their
  *      state), encode and write seconds, write bandwidth.
  *   2. Recovery: the same PageRank with a checkpoint every 5 supersteps and a worker that throws
@@ -111,7 +113,13 @@ async function overhead(
     log(`  ${algorithm} round ${round + 1}: ${Object.entries(row).map(([name, s]) => `${name} ${s.wallMs.toFixed(0)} ms (${s.checkpoints} ckpt)`).join(', ')}`);
   }
   const names = Object.keys(variants);
-  const overheadOf = Object.fromEntries(names.filter((name) => name !== 'off').map((name) => [name, median(all.map((row) => row[name]!.wallMs / row.off!.wallMs - 1))]));
+  const overheadOf: Record<string, number> = Object.fromEntries(names.filter((name) => name !== 'off').map((name) => [name, median(all.map((row) => row[name]!.wallMs / row.off!.wallMs - 1))]));
+  // A run with one or two checkpoints costs ~1%, under this VM's round-to-round noise of about
+  // ±5%: measured directly, the auto figure is noise. The every-5 variant takes 12 (PageRank) to
+  // 266 (LIF) checkpoints, so its overhead per checkpoint stands well above the noise; the auto
+  // interval's overhead is then its checkpoint count times that cost (both medians over rounds).
+  overheadOf.perCheckpoint = median(all.map((row) => (row.every5!.wallMs / row.off!.wallMs - 1) / Math.max(1, row.every5!.checkpoints)));
+  overheadOf.autoDerived = median(all.map((row) => row.auto!.checkpoints)) * overheadOf.perCheckpoint;
   const medianOf = (name: string, pick: (s: Sample) => number): number => median(all.map((row) => pick(row[name]!)));
   const perVariant = Object.fromEntries(
     names.map((name) => [
@@ -157,7 +165,8 @@ export async function run(options: StageOptions): Promise<StageResult> {
     for (const [name, section] of [['PageRank R-MAT', pagerank], ['LIF Brunel', lif]] as const) {
       const figures = section.overhead as Record<string, number>;
       const variants = section.variants as Record<string, { checkpoints: number; intervalSupersteps: number | null; bytesPerPartition: number; writeBytesPerSecond: number }>;
-      headlines.push({ label: `${name}: checkpoint overhead at the automatic interval (${variants.auto!.checkpoints} checkpoints, MTBF ${MTBF_SECONDS} s)`, value: figures.auto!, unit: '×', goal: '≤ 0.05', met: figures.auto! <= 0.05 });
+      headlines.push({ label: `${name}: checkpoint overhead at the automatic interval (${variants.auto!.checkpoints} checkpoints × the per-checkpoint cost of every5, MTBF ${MTBF_SECONDS} s)`, value: figures.autoDerived!, unit: '×', goal: '≤ 0.05', met: figures.autoDerived! <= 0.05 });
+      headlines.push({ label: `${name}: same, measured directly (median of paired rounds; noise about ±0.05)`, value: figures.auto!, unit: '×' });
       headlines.push({ label: `${name}: same, also on disk`, value: figures.autoDisk!, unit: '×' });
       headlines.push({ label: `${name}: checkpoint every 5 supersteps (${variants.every5!.checkpoints} checkpoints)`, value: figures.every5!, unit: '×' });
       headlines.push({ label: `${name}: checkpoint bytes per partition`, value: variants.every5!.bytesPerPartition, unit: 'B' });
