@@ -24,6 +24,13 @@
  *      Goal: recovery ≤ restore + 2 supersteps.
  *   3. Hang detection: a worker hangs at superstep 3 with the barrier timeout set to 200 ms:
  *      detection time (fault fired -> the coordinator knows) against 2 × the timeout (goal).
+ *   4. Chaos soak (the longer run beside test/protect/chaos.test.ts): for SOAK_SECONDS, seeded
+ *      trials over the example graphs shipped in examples/ (C. elegans with its neuron table,
+ *      karate, road_rome99) and all five algorithms: P = 2..4, random owners (edge-cut or
+ *      vertex-cut), a random interval of 1..5 supersteps, 1..P−1 workers failing at random
+ *      supersteps in every mode (some while a checkpoint is taken, some twice in a row); every
+ *      result compared with the single-worker run (values as bytes; LIF also synaptic events and
+ *      the raster's SHA-256). Reported: trials, faults, failures recovered, mismatches (goal 0).
  * The plans are contiguous halves (the partitioner's quality does not matter for an overhead).
  * With --quick: R-MAT scale 14, Brunel at scale 0.1, fewer rounds.
  */
@@ -34,6 +41,10 @@ import { createHostSync, DistributedProcessingSystem } from '../src/index.js';
 import { buildGraph, type NeuromorphicGraph } from '../src/input/graph.js';
 import { generateRmat } from '../src/generate/rmat.js';
 import { generateBrunel } from '../src/generate/brunel.js';
+import { createPrng } from '../src/generate/prng.js';
+import { loadGraph } from '../src/input/load.js';
+import { rasterSha256 } from '../src/execute/lif.js';
+import type { InjectedFault } from '../src/execute/distributed/coordinator.js';
 import { runAlgorithm } from '../src/execute/single.js';
 import { buildPartitionPlan, type PartitionPlan } from '../src/partition/layout.js';
 import type { DistributedResult, DistributedRunOptions } from '../src/execute/distributed/coordinator.js';
@@ -50,6 +61,11 @@ const SEED = 20261128;
  */
 const MTBF_SECONDS = 60;
 const HANG_TIMEOUT_MS = 200;
+/** How long the chaos soak runs (--quick: SOAK_QUICK_SECONDS). */
+const SOAK_SECONDS = 120;
+const SOAK_QUICK_SECONDS = 15;
+const SOAK_ALGORITHMS: AlgorithmName[] = ['pagerank', 'bfs', 'sssp', 'wcc', 'lif'];
+const SOAK_MODES: InjectedFault['mode'][] = ['throw', 'exit', 'trap', 'hang', 'terminate'];
 
 const bytesOf = (values: Float64Array | Int32Array): Buffer => Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 
@@ -215,6 +231,13 @@ export async function run(options: StageOptions): Promise<StageResult> {
     const detection = median(detections);
     body.hang = { timeoutMs: HANG_TIMEOUT_MS, detectionMs: detection, rounds: detections };
     headlines.push({ label: `hung worker detected after (barrier timeout ${HANG_TIMEOUT_MS} ms)`, value: detection, unit: 'ms', goal: `≤ ${2 * HANG_TIMEOUT_MS} ms`, met: detection <= 2 * HANG_TIMEOUT_MS });
+
+    // --- 4. chaos soak ---
+    const soakSeconds = quick ? SOAK_QUICK_SECONDS : SOAK_SECONDS;
+    log(`Protect: chaos soak for ${soakSeconds} s over the example graphs`);
+    body.soak = await soak(system, soakSeconds);
+    const soakFigures = body.soak as { trials: number; faults: number; recovered: number; mismatches: number };
+    headlines.push({ label: `chaos soak: ${soakFigures.trials} trials, ${soakFigures.faults} faults injected, ${soakFigures.recovered} failures recovered; results differing from one worker`, value: soakFigures.mismatches, unit: '', goal: '= 0', met: soakFigures.mismatches === 0 });
   } finally {
     await system.close();
     rmSync(directory, { recursive: true, force: true });
@@ -224,3 +247,68 @@ export async function run(options: StageOptions): Promise<StageResult> {
   save('protect', options, body);
   return { stage: 'protect', headlines };
 }
+
+/** Section 4: seeded chaos trials until `seconds` have passed (see the module comment). */
+async function soak(system: DistributedProcessingSystem, seconds: number): Promise<Record<string, unknown>> {
+  const host = createHostSync({ initialBytes: 64 << 20 });
+  const examples = new URL('../examples/', import.meta.url);
+  const graphs = {
+    celegans: loadGraph(host, new URL('celegans_herm_chem.el', examples).pathname, { neurons: new URL('celegans_herm_neurons.tsv', examples).pathname }),
+    karate: loadGraph(host, new URL('karate.el', examples).pathname),
+    road: loadGraph(host, new URL('road_rome99.el', examples).pathname),
+  };
+  const random = createPrng(SEED);
+  const pick = <T>(items: readonly T[]): T => items[random.nextInt(items.length)]!;
+  const between = (low: number, high: number): number => low + random.nextInt(high - low + 1);
+  const until = performance.now() + seconds * 1000;
+  let trials = 0;
+  let faultCount = 0;
+  let recovered = 0;
+  const mismatches: string[] = [];
+  const perAlgorithm: Record<string, number> = {};
+  while (performance.now() < until) {
+    const algorithm = SOAK_ALGORITHMS[trials % SOAK_ALGORITHMS.length]!;
+    // LIF on the connectome (weights and neuron table); SSSP needs non-negative weights: the road
+    const name = algorithm === 'lif' ? 'celegans' : algorithm === 'sssp' ? 'road' : pick(['karate', 'road', 'celegans'] as const);
+    const graph = graphs[name];
+    const k = between(2, 4);
+    const options: AlgorithmOptions = { source: 0, steps: 200, seed: trials, recordSpikes: true, iterations: 40, tolerance: 0 };
+    const single = runAlgorithm(graph, algorithm, options);
+    const strategy = random.nextInt(2) === 0 ? 'edge-cut' : 'vertex-cut';
+    const plan = buildPartitionPlan(graph, {
+      k,
+      strategy,
+      vertexOwner: Int32Array.from({ length: graph.n }, () => random.nextInt(k)),
+      arcOwner: strategy === 'vertex-cut' ? Int32Array.from({ length: graph.m }, () => random.nextInt(k)) : null,
+    });
+    const supersteps = single.supersteps;
+    const interval = between(1, 5);
+    const count = between(1, k - 1);
+    const first = random.nextInt(k);
+    const faults: InjectedFault[] = Array.from({ length: count }, (_, i) => {
+      const worker = (first + i) % k;
+      const mode = pick(SOAK_MODES);
+      const superstep = random.nextInt(Math.max(1, Math.min(supersteps, 60)));
+      if (random.nextInt(3) === 0 && superstep >= interval) return { worker, superstep: interval * Math.floor(superstep / interval), mode, during: 'checkpoint' as const };
+      return { worker, superstep, mode };
+    });
+    if (random.nextInt(4) === 0) faults.push({ ...faults[0]!, worker: (faults[0]!.worker + 1) % k, during: 'superstep' });
+    const result = await system.executeDistributedAlgorithmOnPlan(graph, plan, algorithm, {
+      ...options,
+      faults,
+      faultTolerance: { interval, maxRecoveries: faults.length + 3 },
+      barrierTimeoutMs: faults.some((fault) => fault.mode === 'hang') ? 500 : 10_000,
+    });
+    let same = bytesOf(result.values).equals(bytesOf(single.values));
+    if (algorithm === 'lif') same = same && result.synapticEvents === single.synapticEvents && (await rasterSha256(result, graph.n, options.steps!)) === (await rasterSha256(single, graph.n, options.steps!));
+    if (!same) mismatches.push(`trial ${trials}: ${algorithm} on ${name}, ${strategy}, k = ${k}, interval ${interval}, faults ${JSON.stringify(faults)}`);
+    faultCount += faults.length;
+    recovered += result.recovery?.failures.length ?? 0;
+    perAlgorithm[algorithm] = (perAlgorithm[algorithm] ?? 0) + 1;
+    trials++;
+  }
+  log(`  ${trials} trials, ${faultCount} faults injected, ${recovered} failures recovered, ${mismatches.length} mismatches`);
+  for (const line of mismatches) log(`  MISMATCH ${line}`);
+  return { seconds, trials, faults: faultCount, recovered, mismatches: mismatches.length, mismatchTrials: mismatches, perAlgorithm, graphs: Object.fromEntries(Object.entries(graphs).map(([key, g]) => [key, { n: g.n, m: g.m }])) };
+}
+
