@@ -37,6 +37,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createHostSync, DistributedProcessingSystem } from '../src/index.js';
 import { buildGraph, type NeuromorphicGraph } from '../src/input/graph.js';
 import { generateRmat } from '../src/generate/rmat.js';
@@ -44,10 +45,9 @@ import { generateBrunel } from '../src/generate/brunel.js';
 import { createPrng } from '../src/generate/prng.js';
 import { loadGraph } from '../src/input/load.js';
 import { rasterSha256 } from '../src/execute/lif.js';
-import type { InjectedFault } from '../src/execute/distributed/coordinator.js';
 import { runAlgorithm } from '../src/execute/single.js';
 import { buildPartitionPlan, type PartitionPlan } from '../src/partition/layout.js';
-import type { DistributedResult, DistributedRunOptions } from '../src/execute/distributed/coordinator.js';
+import type { DistributedResult, DistributedRunOptions, InjectedFault } from '../src/execute/distributed/coordinator.js';
 import type { AlgorithmName, AlgorithmOptions } from '../src/execute/types.js';
 import { DirectoryCheckpointStore } from '../src/protect/directory-store.js';
 import type { FaultToleranceOptions } from '../src/protect/recovery.js';
@@ -251,11 +251,11 @@ export async function run(options: StageOptions): Promise<StageResult> {
 /** Section 4: seeded chaos trials until `seconds` have passed (see the module comment). */
 async function soak(system: DistributedProcessingSystem, seconds: number): Promise<Record<string, unknown>> {
   const host = createHostSync({ initialBytes: 64 << 20 });
-  const examples = new URL('../examples/', import.meta.url);
+  const example = (name: string): string => fileURLToPath(new URL(`../examples/${name}`, import.meta.url));
   const graphs = {
-    celegans: loadGraph(host, new URL('celegans_herm_chem.el', examples).pathname, { neurons: new URL('celegans_herm_neurons.tsv', examples).pathname }),
-    karate: loadGraph(host, new URL('karate.el', examples).pathname),
-    road: loadGraph(host, new URL('road_rome99.el', examples).pathname),
+    celegans: loadGraph(host, example('celegans_herm_chem.el'), { neurons: example('celegans_herm_neurons.tsv') }),
+    karate: loadGraph(host, example('karate.el')),
+    road: loadGraph(host, example('road_rome99.el')),
   };
   const random = createPrng(SEED);
   const pick = <T>(items: readonly T[]): T => items[random.nextInt(items.length)]!;

@@ -230,6 +230,8 @@ export class RunRecovery {
     this.pieces.delete(piece.superstep);
     // older incomplete boundaries can never complete now
     for (const superstep of this.pieces.keys()) if (superstep < piece.superstep) this.pieces.delete(superstep);
+    // nothing is written after a write failed for good
+    if (this.writeError) return;
     list.sort((a, b) => a.worker - b.worker);
     const partitions: PartitionSnapshot[] = list.map((part) => ({
       partition: part.worker,
@@ -241,7 +243,6 @@ export class RunRecovery {
       ],
     }));
     const holdSeconds = Math.max(...list.map((part) => part.seconds));
-    if (this.writeError) return;
     if (this.saves.size > 0) {
       if (this.waiting) this.report.superseded++;
       this.waiting = { superstep: piece.superstep, partitions, holdSeconds };
